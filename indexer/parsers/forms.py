@@ -1,0 +1,270 @@
+"""项目支出绩效目标表 → `PerformanceForm`: fields, funds in yuan and the indicator tree.
+
+Forms are parsed by their labels, never by column positions: in real extractions values
+drift one column right, labels break across cells ("市县（区）财政资 金") and rows merge.
+A field's value is the next non-empty cell after its label. Indicator rows are read as a
+sequence of level-2 labels and (name, value) pairs; the first pair of a row belongs to the
+whole-period side (实施期) unless it stands under the annual (年度) header, the second to
+the annual side.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from analyzers.amounts import parse_indicator_value, parse_number, to_yuan
+from analyzers.normalize import fold_width, join_broken_label, label_key
+from indexer.model import Indicator, PerformanceForm
+from indexer.parsers.tables import RawTable
+
+FIELD_LABELS: tuple[tuple[str, str], ...] = (
+    ("项目名称", "project"),
+    ("主管部门及代码", "department"),
+    ("主管部门", "department"),
+    ("实施单位", "implementer"),
+    ("项目属性", "attribute"),
+    ("项目期", "period"),
+)
+TEXT_LABELS = ("项目概况", "立项依据", "项目设立必要性", "保证项目实施的制度、措施", "项目实施计划", "总体目标")
+FUND_LABELS = (("实施期资金总额", "total"), ("年度资金总额", "annual"))
+FUNDING_SOURCES = ("中央财政资金", "省级财政资金", "市县(区)财政资金", "单位自筹", "其他资金")
+_FORM_END = ("负责人", "经办人", "填报日期", "联系电话", "负责", "经办")
+_HEADER_WORDS = {"一级指标", "二级指标", "三级指标", "指标值", "绩效指标", "一级", "二级", "三级",
+                 "年度指标值", "实施期目标", "年度目标"}
+_LEVEL2 = re.compile(
+    r"^(数量|质量|时效|成本|经济|社会|生态|可持续|服务对象)(效益|效果|影响|满意度?)?(指标?)?$"
+)
+_LEVEL2_NAMES = {
+    "数量": ("数量指标", "产出指标"), "质量": ("质量指标", "产出指标"), "时效": ("时效指标", "产出指标"),
+    "成本": ("成本指标", "产出指标"), "经济": ("经济效益指标", "效益指标"),
+    "社会": ("社会效益指标", "效益指标"), "生态": ("生态效益指标", "效益指标"),
+    "可持续": ("可持续影响指标", "效益指标"), "服务对象": ("服务对象满意度指标", "满意度指标"),
+}
+# "满意" alone is a target value (培训需求满意度 → 满意), not the level-1 label.
+_LEVEL1 = re.compile(r"^(产出|效益)(指标?)?$|^(满意度)(指标?)?$")
+_LEVEL1_NAMES = {"产出": "产出指标", "效益": "效益指标", "满意": "满意度指标", "满意度": "满意度指标"}
+_VALUE_WORDS = {"及时", "提升", "保障", "满意", "合理", "符合", "正常", "促进", "提高", "达标", "完成",
+                "有效", "明显", "显著", "稳定", "良好", "推进", "排除", "是", "否", "较好"}
+
+
+@dataclass
+class _Cell:
+    col: int
+    text: str
+    key: str
+
+
+def form_from_table(table: RawTable) -> tuple[PerformanceForm, list[str]]:
+    """One performance form and the warnings its damage produced."""
+    warnings: list[str] = []
+    fields: dict[str, str | None] = {}
+    texts: dict[str, str] = {}
+    funds: dict[str, Decimal | None] = {}
+    funding: dict[str, dict[str, Decimal | None]] = {"period": {}, "annual": {}}
+    money_unit = "元"
+    indicator_start = None
+    for index, row in enumerate(table.rows):
+        cells = _cells(row)
+        if not cells:
+            continue
+        if any(c.key in ("一级指标", "三级指标") for c in cells):
+            indicator_start = index
+            break
+        if cells[0].key.startswith("项目资金"):
+            money_unit = "万元" if "万元" in cells[0].key else "元"
+        _read_fields(cells, fields)
+        _read_texts(cells, texts)
+        _read_funds(cells, funds, funding, money_unit, table, warnings)
+    indicators = _read_indicators(table.rows[indicator_start:]) if indicator_start is not None else []
+    project = fields.get("project")
+    form = PerformanceForm(
+        project=project,
+        department=fields.get("department"),
+        implementer=fields.get("implementer"),
+        attribute=fields.get("attribute"),
+        period=fields.get("period"),
+        total_funds_yuan=funds.get("total"),
+        annual_funds_yuan=funds.get("annual"),
+        funding=funding,
+        texts=texts,
+        indicators=indicators,
+        location=table.location.with_(form=project),
+    )
+    if not project:
+        warnings.append(f"绩效目标表（{table.location.describe()}）没有项目名称 (form without a project name)")
+    return form, warnings
+
+
+def _cells(row: list[str]) -> list[_Cell]:
+    return [_Cell(col, join_broken_label(text), label_key(text)) for col, text in enumerate(row) if text.strip()]
+
+
+def _label_value(cells: list[_Cell], index: int, label: str) -> str | None:
+    """The value of the label at cells[index]: written inline after the label
+    ("实施期资金总额：687,000", "其中：中央财政资金0"), or the next non-empty cell unless
+    that cell is itself a label."""
+    inline = _after_label(cells[index].text, label)
+    if inline:
+        return inline
+    if index + 1 < len(cells) and not _is_label(cells[index + 1].key):
+        return cells[index + 1].text
+    return None
+
+
+def _after_label(text: str, label: str) -> str | None:
+    """What follows `label` in `text`, the label matched across stray spaces and widths."""
+    pattern = r"\s*".join(re.escape(ch) for ch in label_key(label))
+    folded = fold_width(text).replace("“", '"').replace("”", '"')
+    match = re.search(r"^(?:其中[:：]?)?\s*" + pattern, folded)
+    if not match:
+        return None
+    rest = folded[match.end():].strip().lstrip(":：").strip()
+    return rest or None
+
+
+def _is_label(key: str) -> bool:
+    stripped = _strip_qizhong(key)
+    return (
+        any(stripped.startswith(label) for label, _ in FIELD_LABELS)
+        or any(stripped.startswith(label) for label in TEXT_LABELS)
+        or any(stripped.startswith(label) for label, _ in FUND_LABELS)
+        or any(stripped.startswith(source) for source in FUNDING_SOURCES)
+        or stripped in _HEADER_WORDS
+    )
+
+
+def _strip_qizhong(key: str) -> str:
+    return re.sub(r"^其中[:：]?", "", key)
+
+
+def _read_fields(cells: list[_Cell], fields: dict[str, str | None]) -> None:
+    for index, cell in enumerate(cells):
+        for label, name in FIELD_LABELS:
+            if cell.key.startswith(label) and not cell.key.startswith("项目期资金"):
+                if label == "项目期" and cell.key.startswith("项目期目标"):
+                    continue
+                if name not in fields or fields[name] is None:
+                    fields[name] = _label_value(cells, index, label)
+                break
+
+
+def _read_texts(cells: list[_Cell], texts: dict[str, str]) -> None:
+    for index, cell in enumerate(cells):
+        label = next((t for t in TEXT_LABELS if cell.key == label_key(t)), None)
+        if not label:
+            continue
+        values = [c.text for c in cells[index + 1:] if not _is_label(c.key)]
+        if label == "总体目标":
+            for side, value in zip(("总体目标（实施期）", "总体目标（年度）"), values):
+                texts[side] = value
+        elif values:
+            texts[label] = " ".join(values)
+
+
+def _read_funds(cells: list[_Cell], funds: dict[str, Decimal | None],
+                funding: dict[str, dict[str, Decimal | None]], unit: str,
+                table: RawTable, warnings: list[str]) -> None:
+    seen_sources: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        key = _strip_qizhong(cell.key)
+        fund = next((name for label, name in FUND_LABELS if key.startswith(label)), None)
+        source = next((s for s in FUNDING_SOURCES if key.startswith(label_key(s))), None)
+        if not fund and not source:
+            continue
+        label = source if fund is None else next(l for l, n in FUND_LABELS if n == fund)
+        raw = _label_value(cells, index, label)
+        value = _amount(raw, unit, table, warnings, cell.text)
+        if fund:
+            funds.setdefault(fund, value)
+        else:
+            side = "period" if seen_sources.get(source, 0) == 0 else "annual"
+            seen_sources[source] = seen_sources.get(source, 0) + 1
+            funding[side][source] = value
+
+
+def _amount(raw: str | None, unit: str, table: RawTable, warnings: list[str], label: str) -> Decimal | None:
+    if raw is None:
+        return None
+    parsed = parse_number(raw)
+    if parsed.problem:
+        warnings.append(
+            f"绩效目标表（{table.location.describe()}）“{label}”的金额“{raw}”"
+            f"{'疑似被截断' if parsed.problem == 'truncated' else '无法识别'}，未采用 (damaged amount ignored)"
+        )
+        return None
+    return to_yuan(parsed.value, unit) if parsed.value is not None else None
+
+
+def _read_indicators(rows: list[list[str]]) -> list[Indicator]:
+    header = _cells(rows[0]) if rows else []
+    second_level2 = [c.col for c in header if c.key == "二级指标"][1:2]
+    second_level3 = [c.col for c in header if c.key == "三级指标"][1:2]
+    annual_start = second_level2[0] if second_level2 else (second_level3[0] - 1 if second_level3 else 10**6)
+    level2 = {"period": None, "annual": None}
+    level1 = {"period": None, "annual": None}
+    indicators: list[Indicator] = []
+
+    def emit(side: str, name: str, value: str) -> None:
+        parsed = parse_indicator_value(value)
+        indicators.append(Indicator(
+            level1=level1[side], level2=level2[side], level3=name, value=value,
+            op=parsed.op, number=parsed.number, unit=parsed.unit, side=side,
+        ))
+
+    for row in rows:
+        cells = _cells(row)
+        if cells and cells[0].key.startswith(_FORM_END):
+            break
+        half: str | None = None  # which half of the form this row is in, once known
+        pairs = level2_labels = 0
+        pending: _Cell | None = None
+
+        def half_of(cell: _Cell) -> str:
+            return half or ("annual" if cell.col >= annual_start else "period")
+
+        for cell in cells:
+            if cell.key in _HEADER_WORDS:
+                continue
+            kind = _level_of(cell.key)
+            if kind is None:
+                if pending is None:
+                    pending = cell
+                    continue
+                emit(half_of(pending), pending.text, cell.text)
+                pending, pairs, half = None, pairs + 1, "annual"
+                continue
+            if pending is not None:
+                if not _looks_like_value(pending):  # a value whose name was lost is dropped
+                    emit(half_of(pending), pending.text, "")
+                pending, pairs, half = None, pairs + 1, "annual"
+            level_one, level_two = kind
+            if level_two is None:  # a level-1 label applies to both halves
+                level1["period"] = level1["annual"] = level_one
+                continue
+            first_of_row = pairs == 0 and level2_labels == 0 and cell.col < annual_start
+            half = "period" if first_of_row else "annual"
+            level2[half], level1[half] = level_two, level_one
+            level2_labels += 1
+        if pending is not None and not _looks_like_value(pending):
+            emit(half_of(pending), pending.text, "")
+    return indicators
+
+
+def _looks_like_value(cell: _Cell) -> bool:
+    parsed = parse_indicator_value(cell.text)
+    return cell.key in _VALUE_WORDS or parsed.number is not None or parsed.op is not None
+
+
+def _level_of(key: str) -> tuple[str, str | None] | None:
+    """(level1, level2) for an indicator level label, (level1, None) for a level-1 label."""
+    if "满意" in key and "服务" in key and len(key) <= 6 and not key.startswith("服务对象"):
+        return "满意度指标", "服务对象满意度指标"  # "满意服务": two merged labels
+    match = _LEVEL2.match(key)
+    if match:
+        level2, level1 = _LEVEL2_NAMES[match.group(1)]
+        return level1, level2
+    match = _LEVEL1.match(key)
+    if match:
+        return _LEVEL1_NAMES[match.group(1) or match.group(3)], None
+    return None

@@ -1,0 +1,69 @@
+"""The heading tree (第一部分 …, 一、…, （一）…, 1、…) and the text under each heading.
+
+Headings are recognised by their numbering; a long numbered line ending in 。 is a list
+item, not a heading. Table titles and the lines around tables are not section text — the
+tables carry them.
+"""
+from __future__ import annotations
+
+import re
+
+from analyzers.normalize import squash_spaces
+from indexer.model import Location, Section
+from indexer.readers.blocks import Block, Paragraph
+
+_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"^第[一二三四五六七八九十]+部分")),
+    (2, re.compile(r"^[一二三四五六七八九十]{1,3}、")),
+    (3, re.compile(r"^[（(][一二三四五六七八九十]{1,3}[)）]")),
+    (4, re.compile(r"^\d{1,2}[、.．](?!\d)")),
+)
+_MAX_HEADING_CHARS = 40
+
+
+def heading_level(text: str) -> int | None:
+    stripped = text.strip()
+    if len(stripped) > _MAX_HEADING_CHARS or stripped.endswith(("。", "；", ";")):
+        return None
+    if re.search(r"[.…]{3,}\s*\d*$", stripped):
+        return None  # a 目录 line
+    for level, pattern in _LEVELS:
+        if pattern.match(stripped):
+            return level
+    return None
+
+
+def sections_from_blocks(blocks: list[Block], skip: set[int]) -> list[Section]:
+    """Sections in document order; `skip` holds ids of paragraphs that belong to tables."""
+    sections: list[Section] = []
+    path: list[tuple[int, str]] = []
+    buffer: list[str] = []
+    start: Location | None = None
+    last: Location | None = None
+
+    def flush() -> None:
+        if buffer and start is not None:
+            end = last.line if last is not None else None
+            sections.append(Section(
+                heading_path=[h for _, h in path], text="\n".join(buffer),
+                location=start.with_(end_line=end if end != start.line else None),
+            ))
+        buffer.clear()
+
+    for block in blocks:
+        if not isinstance(block, Paragraph) or id(block) in skip:
+            continue
+        level = heading_level(block.text)
+        if level is not None:
+            flush()
+            while path and path[-1][0] >= level:
+                path.pop()
+            path.append((level, squash_spaces(block.text)))
+            start = None
+            continue
+        if start is None:
+            start = block.location
+        buffer.append(block.text)
+        last = block.location
+    flush()
+    return sections

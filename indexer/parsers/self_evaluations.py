@@ -1,0 +1,74 @@
+"""项目单位自评汇总表 (final accounts) → one `SelfEvaluation` per project row.
+
+The columns are found by their header labels (全年预算数, 全年执行数, 预算执行率, 自评得分);
+the table states no money unit, and its figures are 万元 like every other table of the
+final-account template, which the warning says so a reader can check.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from analyzers.amounts import parse_number, to_yuan
+from analyzers.normalize import join_broken_label, label_key
+from indexer.model import SelfEvaluation
+from indexer.parsers.tables import RawTable
+
+_COLUMNS = {
+    "project": ("项目名称",),
+    "unit": ("单位名称",),
+    "budget": ("全年预算数", "年初预算数", "预算数"),
+    "executed": ("全年执行数", "执行数"),
+    "rate": ("预算执行率", "执行率"),
+    "score": ("自评得分", "得分"),
+}
+
+
+def self_evaluations_from_table(table: RawTable) -> tuple[list[SelfEvaluation], list[str]]:
+    header_index, columns = _find_header(table.rows)
+    if header_index is None or "project" not in columns:
+        return [], [f"{table.title}（{table.location.describe()}）：找不到表头 (no header row found)"]
+    unit = table.money_unit or "万元"
+    warnings = [] if table.money_unit else [
+        f"{table.title}（{table.location.describe()}）未注明金额单位，按万元处理 (no money unit stated; read as 万元)"
+    ]
+    evaluations: list[SelfEvaluation] = []
+    for offset, row in enumerate(table.rows[header_index + 1:], start=header_index + 1):
+        project = _cell(row, columns.get("project"))
+        if not project or label_key(project) in ("合计", "总计"):
+            continue
+        budget, executed = _number(row, columns.get("budget")), _number(row, columns.get("executed"))
+        evaluations.append(SelfEvaluation(
+            project=join_broken_label(project),
+            budget_yuan=to_yuan(budget, unit) if budget is not None else None,
+            executed_yuan=to_yuan(executed, unit) if executed is not None else None,
+            execution_rate=_number(row, columns.get("rate")),
+            score=_number(row, columns.get("score")),
+            location=table.row_locations[offset].with_(table=table.title, row=offset + 1),
+            unit=_cell(row, columns.get("unit")),
+        ))
+    return evaluations, warnings
+
+
+def _find_header(rows: list[list[str]]) -> tuple[int | None, dict[str, int]]:
+    for index, row in enumerate(rows):
+        keys = [label_key(c) for c in row]
+        if "项目名称" not in keys:
+            continue
+        columns: dict[str, int] = {}
+        for field, labels in _COLUMNS.items():
+            for label in labels:
+                if label in keys:
+                    columns[field] = keys.index(label)
+                    break
+        return index, columns
+    return None, {}
+
+
+def _cell(row: list[str], col: int | None) -> str | None:
+    if col is None or col >= len(row):
+        return None
+    return row[col].strip() or None
+
+
+def _number(row: list[str], col: int | None) -> Decimal | None:
+    return parse_number(_cell(row, col)).value
