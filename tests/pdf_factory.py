@@ -51,7 +51,16 @@ class ImageOnly:
 
 
 SCANNED_PAGE = ImageOnly()
-PageItem = str | Table
+
+
+@dataclass(frozen=True)
+class Overprinted:
+    """A paragraph drawn twice, 0.4 pt apart: the fake bold of many office exporters."""
+
+    text: str
+
+
+PageItem = str | Overprinted | Table
 PageSpec = Sequence[PageItem] | ImageOnly
 
 
@@ -67,8 +76,8 @@ def make_pdf(
 ) -> Path:
     """Write a PDF with one page per spec (more if a spec overflows its page).
 
-    A spec is a list of items — a paragraph string (one text line, wrapped if too long) or a
-    table (a list of rows of cell strings) drawn as a ruled grid — or `SCANNED_PAGE`.
+    A spec is a list of items — a paragraph string (one text line, wrapped if too long), an
+    `Overprinted` paragraph, or a table (a list of rows of cell strings) drawn as a ruled grid — or `SCANNED_PAGE`.
     Page numbers ("- N -") are drawn below the content, above it, or not at all.
     """
     target = path if isinstance(path, io.BytesIO) else Path(path)
@@ -78,7 +87,9 @@ def make_pdf(
             writer.image_page()
             continue
         for item in spec:
-            if isinstance(item, str):
+            if isinstance(item, Overprinted):
+                writer.paragraph(item.text, overprint=True)
+            elif isinstance(item, str):
                 writer.paragraph(item)
             else:
                 writer.table(item)
@@ -260,13 +271,15 @@ class _Writer:
 
     # -- paragraphs
 
-    def paragraph(self, text: str) -> None:
+    def paragraph(self, text: str, overprint: bool = False) -> None:
         width = CONTENT_WIDTH
         for line in _wrapped(text, width, TEXT_SIZE):
             if not self._room(TEXT_LEADING):
                 self.end_page()
             self.canvas.setFont(FONT, TEXT_SIZE)
             self.canvas.drawString(MARGIN, self.y - TEXT_SIZE, line)
+            if overprint:
+                self.canvas.drawString(MARGIN + 0.4, self.y - TEXT_SIZE, line)
             self.y -= TEXT_LEADING
             self.drawn_on_page = True
 

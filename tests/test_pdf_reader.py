@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from indexer.readers import Paragraph, TableBlock, UnreadableDocument, read_blocks
+
+ROOT = Path(__file__).resolve().parent.parent
 from indexer.readers.pdf import _cell_text, read_pdf
 from tests.pdf_factory import (
     SCANNED_PAGE,
+    Overprinted,
     make_corrupt_pdf,
     make_encrypted_pdf,
     make_garbled_pdf,
@@ -95,6 +98,16 @@ def test_page_without_rules_reads_like_a_page_with_rules(tmp_path):
     assert tables(result)[0].rows == BUDGET_ROWS
 
 
+def test_overprinted_bold_is_read_once_on_both_paths(tmp_path):
+    pdf = make_pdf(tmp_path / "bold.pdf", [
+        [Overprinted("第一部分 概况"), "正文"],  # no rules: pypdfium2
+        [Overprinted("2023年预算收支总表"), BUDGET_ROWS],  # rules: pdfplumber
+    ], page_numbers="none")
+    result = read_pdf(pdf)
+    assert paragraphs(result) == [("第一部分 概况", 1), ("正文", 1), ("2023年预算收支总表", 2)]
+    assert tables(result)[0].rows == BUDGET_ROWS
+
+
 # ---------------------------------------------------------------- tables across pages
 
 
@@ -163,6 +176,15 @@ def test_truncated_pdf_is_refused_as_corrupt(tmp_path, keep):
     error = unreadable(make_corrupt_pdf(tmp_path / "cut.pdf", keep=keep))
     assert error.reason == "corrupt"
     assert "损坏" in str(error)
+
+
+def test_pdf_missing_its_eof_marker_is_read_with_a_warning(tmp_path):
+    data = make_pdf(tmp_path / "whole.pdf", [["正文", BUDGET_ROWS]]).read_bytes()
+    path = tmp_path / "no-eof.pdf"
+    path.write_bytes(data[: data.rindex(b"%%EOF")])
+    result = read_blocks(path)
+    assert result.warnings == ["文件末尾缺少%%EOF标记，可能不完整 (no %%EOF marker: the file may be truncated)"]
+    assert tables(result)[0].rows == BUDGET_ROWS
 
 
 def test_zero_page_pdf_is_refused_as_empty(tmp_path):
@@ -237,3 +259,30 @@ def test_rendered_disclosure_keeps_its_titles_and_pages(jincheng):
     assert pages == sorted(pages) and pages[-1] == jincheng.pages
     # Long tables continue on the next page, the continuation marked for the parser.
     assert any(t.after_break and t.location.page > 1 for t in tables(jincheng))
+
+
+# ---- the whole pipeline on PDFs ---------------------------------------------------------
+
+@pytest.mark.parametrize("sample", [
+    "2023-budget-jincheng-city-government-office", "2023-budget-datong-yungang-government-office",
+])
+def test_a_pdf_of_a_sample_parses_like_its_text_extraction(tmp_path, sample):
+    """Render the text extraction as a ruled PDF (tables split across pages as real PDFs
+    are) and parse both: project items, forms and table metrics must agree."""
+    from indexer.parsers.document import parse_file
+
+    source = ROOT / "data" / f"{sample}.txt"
+    pdf = render_text_extraction_as_pdf(source, tmp_path / f"{sample}.pdf")
+    from_pdf, from_text = parse_file(pdf), parse_file(source)
+
+    def projects(document):
+        return [(i.name, i.amount_yuan, i.group, i.is_subtotal) for i in document.line_items
+                if i.table_kind in ("project_expenditure", "project_carryover")]
+
+    assert projects(from_pdf) == projects(from_text) and projects(from_text)
+    assert [(f.project, f.annual_funds_yuan, f.total_funds_yuan) for f in from_pdf.forms] == \
+        [(f.project, f.annual_funds_yuan, f.total_funds_yuan) for f in from_text.forms]
+    table_metrics = lambda d: {m.key: m.value for m in d.metrics if m.source.table}  # noqa: E731
+    assert table_metrics(from_pdf) == table_metrics(from_text)
+    assert from_pdf.document == from_text.document
+    assert all(i.location.page for i in from_pdf.line_items)

@@ -90,11 +90,11 @@ def _table_model(table: RawTable) -> Table:
 
 
 def _add_form(document: Document, form: PerformanceForm) -> None:
-    """A form continued on a second page that repeats its 项目名称 header is one form."""
+    """A form continued on a second page that repeats its header (项目名称, funds) is one
+    form: the same project with the same annual funds right after itself."""
     previous = document.forms[-1] if document.forms else None
     if (previous and form.project and previous.project
             and label_key(form.project) == label_key(previous.project)
-            and form.department is None
             and form.annual_funds_yuan == previous.annual_funds_yuan):
         previous.indicators.extend(form.indicators)
         for key, text in form.texts.items():
@@ -111,7 +111,7 @@ def _table_context_ids(blocks: list[Block]) -> set[int]:
     """Paragraphs that title or annotate a table (title, 单位名称, 单位：万元, 公开01表,
     年度 line, 注：…) belong to the table, not to section text."""
     from indexer.parsers.catalog import is_form_title, table_kind_of
-    from indexer.parsers.tables import is_page_number
+    from indexer.readers.blocks import is_page_number
     import re
 
     ids: set[int] = set()
@@ -123,7 +123,7 @@ def _table_context_ids(blocks: list[Block]) -> set[int]:
         if not isinstance(block, Paragraph):
             continue
         text = block.text.strip()
-        if is_page_number(block) or annotation.match(text) or is_form_title(text) or (
+        if is_page_number(block.text) or annotation.match(text) or is_form_title(text) or (
             table_kind_of(text) and len(text) < 40 and not text.endswith("。")
         ):
             ids.add(id(block))

@@ -126,7 +126,7 @@ def _after_label(text: str, label: str) -> str | None:
 def _is_label(key: str) -> bool:
     stripped = _strip_qizhong(key)
     return (
-        any(stripped.startswith(label) for label, _ in FIELD_LABELS)
+        _field_label(stripped) is not None
         or any(stripped.startswith(label) for label in TEXT_LABELS)
         or any(stripped.startswith(label) for label, _ in FUND_LABELS)
         or any(stripped.startswith(source) for source in FUNDING_SOURCES)
@@ -138,15 +138,23 @@ def _strip_qizhong(key: str) -> str:
     return re.sub(r"^其中[:：]?", "", key)
 
 
+def _field_label(key: str) -> tuple[str, str] | None:
+    """(label, field) for a cell that is a field label, also when the cell cut the label
+    short ("项目名", "主管部门及代")."""
+    if key.startswith("项目期目标"):
+        return None
+    for label, name in FIELD_LABELS:
+        if key.startswith(label) or (len(key) >= 3 and label.startswith(key)):
+            return label, name
+    return None
+
+
 def _read_fields(cells: list[_Cell], fields: dict[str, str | None]) -> None:
     for index, cell in enumerate(cells):
-        for label, name in FIELD_LABELS:
-            if cell.key.startswith(label) and not cell.key.startswith("项目期资金"):
-                if label == "项目期" and cell.key.startswith("项目期目标"):
-                    continue
-                if name not in fields or fields[name] is None:
-                    fields[name] = _label_value(cells, index, label)
-                break
+        found = _field_label(cell.key)
+        if found and fields.get(found[1]) is None:
+            label = found[0] if cell.key.startswith(found[0]) else cell.key
+            fields[found[1]] = _label_value(cells, index, label)
 
 
 def _read_texts(cells: list[_Cell], texts: dict[str, str]) -> None:
@@ -223,10 +231,14 @@ def _read_indicators(rows: list[list[str]]) -> list[Indicator]:
         def half_of(cell: _Cell) -> str:
             return half or ("annual" if cell.col >= annual_start else "period")
 
-        for cell in cells:
+        for position, cell in enumerate(cells):
             if cell.key in _HEADER_WORDS:
                 continue
             kind = _level_of(cell.key)
+            following = cells[position + 1] if position + 1 < len(cells) else None
+            if kind is not None and kind[1] is not None and following is not None \
+                    and _looks_like_value(following) and pending is None:
+                kind = None  # "服务对象满意度 | ≥95%": a level-3 name that reads like a level-2 label
             if kind is None:
                 if pending is None:
                     pending = cell

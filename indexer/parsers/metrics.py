@@ -151,7 +151,7 @@ def _three_public(by_kind: dict[str, list[LineItem]], kinds_present: dict[str, L
 _NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
 _WAN = _NUM + r"万元"
 _SENTENCE_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("income_total", r"收入总计(?:为)?" + _WAN),
+    ("income_total", r"收入(?:预算)?总计(?:为)?" + _WAN),
     ("income_total", r"收、?支总计均?为" + _WAN),
     ("expenditure_total", r"支出总计(?:为)?" + _WAN),
     ("expenditure_total", r"收、?支总计均?为" + _WAN),
@@ -170,9 +170,14 @@ _SENTENCE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("procurement_goods", r"政府采购货物(?:预算|支出)(?:为)?" + _WAN),
     ("procurement_works", r"政府采购工程(?:预算|支出)(?:为)?" + _WAN),
     ("procurement_services", r"政府采购服务(?:预算|支出)(?:为)?" + _WAN),
+    # "政府采购预算总额83.40万元，其中：货物类0万元，工程类0万元，服务类83.40万元"
+    ("procurement_goods", r"政府采购(?:预算|支出)总额.*?货物类(?:为)?" + _WAN),
+    ("procurement_works", r"政府采购(?:预算|支出)总额.*?工程类(?:为)?" + _WAN),
+    ("procurement_services", r"政府采购(?:预算|支出)总额.*?服务类(?:为)?" + _WAN),
     ("performance_projects", r"(?:实行|纳入)绩效(?:目标)?管理的(?:二级)?项目" + _NUM + "个"),
     ("performance_projects", r"对" + _NUM + r"个项目支出设置了绩效目标"),
     ("official_vehicles", r"公务用车共有" + _NUM + "辆"),
+    ("official_vehicles", r"共有公务用车" + _NUM + "辆"),
     ("official_vehicles", r"共有车辆" + _NUM + "辆"),
 )
 _YOY = re.compile(r"(?:比上年|与上年度?相比[,，]?收、?支总计各)(增加|减少|增长|下降)" + _WAN)
@@ -191,7 +196,8 @@ def metrics_from_sentences(paragraphs: list[Paragraph]) -> list[Metric]:
     in_explanations = False
     for paragraph in paragraphs:
         text = label_key(paragraph.text)
-        if heading_level(paragraph.text) == 1 and re.search(r"第[三四五]部分", text):
+        # The template sentences stand in 情况说明, 第三部分 in most templates.
+        if heading_level(paragraph.text) == 1 and re.search(r"第[三四五]部分|情况说明", text):
             in_explanations = True
         if not in_explanations:
             continue

@@ -25,6 +25,8 @@ def heading_level(text: str) -> int | None:
     stripped = text.strip()
     if len(stripped) > _MAX_HEADING_CHARS or stripped.endswith(("。", "；", ";")):
         return None
+    if "，" in stripped or "," in stripped:
+        return None  # a list item broken over two lines, not a heading
     if re.search(r"[.…]{3,}\s*\d*$", stripped):
         return None  # a 目录 line
     for level, pattern in _LEVELS:
@@ -50,10 +52,16 @@ def sections_from_blocks(blocks: list[Block], skip: set[int]) -> list[Section]:
             ))
         buffer.clear()
 
+    bare_part = False  # "第一部分" alone on its line: the next short line is its title
     for block in blocks:
         if not isinstance(block, Paragraph) or id(block) in skip:
             continue
         level = heading_level(block.text)
+        if bare_part and level is None and len(block.text.strip()) <= 30:
+            path[-1] = (1, f"{path[-1][1]} {squash_spaces(block.text)}")
+            bare_part = False
+            continue
+        bare_part = level == 1 and bool(re.fullmatch(r"第[一二三四五六七八九十]+部分", squash_spaces(block.text)))
         if level is not None:
             flush()
             while path and path[-1][0] >= level:

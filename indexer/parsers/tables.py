@@ -15,9 +15,8 @@ from analyzers.amounts import money_unit_in, parse_number
 from analyzers.normalize import label_key
 from indexer.model import Location
 from indexer.parsers.catalog import TableKind, is_form_title, table_kind_of
-from indexer.readers.blocks import Block, Paragraph, TableBlock
+from indexer.readers.blocks import Block, Paragraph, TableBlock, is_page_number
 
-_PAGE_NUMBER = re.compile(r"^[-—\s]*\d{1,3}[-—\s]*$")
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _TOTAL_LABELS = ("合计", "总计", "小计")
 
@@ -47,10 +46,6 @@ class RawTable:
         return self.rows[:start], self.rows[start:], self.row_locations[start:]
 
 
-def is_page_number(paragraph: Paragraph) -> bool:
-    return bool(_PAGE_NUMBER.match(paragraph.text))
-
-
 def assemble_tables(blocks: list[Block]) -> list[RawTable]:
     """Walk the blocks once and return every table, continuations joined."""
     tables: list[RawTable] = []
@@ -58,14 +53,15 @@ def assemble_tables(blocks: list[Block]) -> list[RawTable]:
     previous: Block | None = None
     for block in blocks:
         if isinstance(block, Paragraph):
-            if is_page_number(block):
+            if is_page_number(block.text):
                 continue
             if tables and "本表无数据" in label_key(block.text):
                 tables[-1].empty_note = True
             context.append(block)
             previous = block
             continue
-        if block.after_break and isinstance(previous, TableBlock) and tables:
+        # Nothing but a page break (or blank lines) since the previous table: it continues.
+        if isinstance(previous, TableBlock) and tables:
             _append_continuation(tables[-1], block)
         else:
             tables.append(_new_table(block, context, len(tables)))
@@ -114,8 +110,8 @@ def _append_continuation(table: RawTable, block: TableBlock) -> None:
     rows = [list(r) for r in block.rows]
     locations = list(block.row_locations) or [block.location] * len(rows)
     # A repeated header (PDF tables often reprint it on the next page) is dropped.
-    header_count = header_row_count(table.rows)
-    while rows and header_count and any(_same_row(rows[0], h) for h in table.rows[:header_count]):
+    header = table.rows[:header_row_count(table.rows)]
+    while rows and header and any(_same_row(rows[0], h) for h in header):
         rows.pop(0)
         locations.pop(0)
     table.rows.extend(rows)
@@ -126,17 +122,26 @@ def _same_row(a: list[str], b: list[str]) -> bool:
     return [label_key(c) for c in a if c] == [label_key(c) for c in b if c] and any(a)
 
 
+_MAX_HEADER_ROWS = 6
+
+
 def header_row_count(rows: list[list[str]]) -> int:
     """How many leading rows are header: up to the first row with a figure in it, or the
-    first row that opens with 合计 or a classification code."""
-    for index, row in enumerate(rows):
+    first row that opens with 合计 or a classification code. A long table of text only
+    (a catalogue) has its first row as header."""
+    for index, row in enumerate(rows[:_MAX_HEADER_ROWS + 1]):
         if is_column_number_row(row):
             continue
-        if _opens_body(row):
+        if _opens_body(row) or (index > 0 and _is_label_only_row(row)):
             return index
         if any(parse_number(c).value is not None for c in row[1:] if c.strip()):
             return index
-    return len(rows)
+    return len(rows) if len(rows) <= _MAX_HEADER_ROWS else 1
+
+
+def _is_label_only_row(row: list[str]) -> bool:
+    """'因公出国（境）费 | | |': a body row whose figures are all blank."""
+    return bool(row and row[0].strip()) and not any(c.strip() for c in row[1:])
 
 
 def _opens_body(row: list[str]) -> bool:

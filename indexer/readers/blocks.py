@@ -7,9 +7,18 @@ do not interpret content; tables split across pages stay split here and are join
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from indexer.model import Location
+
+
+# "- 3 -", "3", "第3页", "第3页 共20页", "3/20": a page number line, never content.
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*(/|共)\s*\d{1,4}\s*页?)?[-—–\s]*$")
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text))
 
 
 @dataclass
