@@ -26,6 +26,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.lib.pdfencrypt import StandardEncryption
 
+from indexer.readers.text import table_row
+
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
@@ -187,7 +189,6 @@ def render_text_extraction_as_pdf(txt_path: str | Path, pdf_path: str | Path) ->
 
 # ---------------------------------------------------------------- text extraction → items
 
-_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def _items_of_text_extraction(text: str) -> list[PageItem]:
@@ -195,7 +196,7 @@ def _items_of_text_extraction(text: str) -> list[PageItem]:
     items: list[PageItem] = []
     table: Table | None = None
     for line in text.splitlines():
-        row = _row_of_line(line)
+        row = table_row(line)
         if row is None:
             table = None
             if line.strip():
@@ -208,21 +209,6 @@ def _items_of_text_extraction(text: str) -> list[PageItem]:
             items.append(table)
         table.append(row)
     return [item for item in items if item]
-
-
-def _row_of_line(line: str) -> list[str] | Literal["separator"] | None:
-    stripped = line.strip()
-    if stripped.startswith("|") and stripped.count("|") >= 2:
-        if _MD_SEPARATOR.match(stripped):
-            return "separator"
-        inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
-        return [cell.strip() for cell in inner.split("|")]
-    if "\t" in line:
-        cells = [cell.strip() for cell in line.split("\t")]
-        if all(re.fullmatch(r"[-\s]*", c) for c in cells):
-            return "separator"
-        return cells
-    return None
 
 
 # ---------------------------------------------------------------- drawing

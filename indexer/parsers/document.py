@@ -7,10 +7,12 @@ Parsing one file never depends on another.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from analyzers.normalize import label_key
-from indexer.model import Document, Location, PerformanceForm
+from indexer.model import Document, DocumentInfo, Location, PerformanceForm, Table
+from indexer.parsers.catalog import is_form_title, table_kind_of
 from indexer.parsers.checks import consistency_warnings
 from indexer.parsers.forms import form_from_table
 from indexer.parsers.line_items import items_from_table
@@ -19,12 +21,16 @@ from indexer.parsers.metrics import metrics_from_sentences, metrics_from_tables
 from indexer.parsers.sections import sections_from_blocks
 from indexer.parsers.self_evaluations import self_evaluations_from_table
 from indexer.parsers.tables import RawTable, assemble_tables, is_table_of_contents
-from indexer.model import Table
 from indexer.readers import Paragraph, UnreadableDocument, read_blocks
-from indexer.readers.blocks import Block
+from indexer.readers.blocks import Block, is_page_number
 
 _SELF_EVALUATION_KINDS = {"self_evaluation_summary"}
 _NO_LINE_ITEMS = {"self_evaluation_summary", "department_self_evaluation", "purchase_catalogue"}
+# Lines that title or annotate a table rather than belong to a section's prose.
+_TABLE_ANNOTATION = re.compile(
+    r"^((单位名称|部门名称|单位|金额单位|编制单位)[:：]|(预算|部门|单位)?公开\s*\d+\s*表|预算公开表\d+|"
+    r"部门公开表\d+|[(（]?\d{4}\s*年度?[)）]?$|注[:：]|说明[:：]|[（(]部门[)）]$)"
+)
 
 
 def parse_file(path: str | Path) -> Document:
@@ -70,7 +76,7 @@ def parse_blocks(blocks: list[Block], name: str = "document") -> Document:
     return document
 
 
-def _is_disclosure(info, tables: list[RawTable]) -> bool:
+def _is_disclosure(info: DocumentInfo, tables: list[RawTable]) -> bool:
     known = sum(1 for t in tables if t.kind or t.is_form)
     return bool(info.year and info.kind) or known >= 2
 
@@ -110,20 +116,12 @@ def _add_form(document: Document, form: PerformanceForm) -> None:
 def _table_context_ids(blocks: list[Block]) -> set[int]:
     """Paragraphs that title or annotate a table (title, 单位名称, 单位：万元, 公开01表,
     年度 line, 注：…) belong to the table, not to section text."""
-    from indexer.parsers.catalog import is_form_title, table_kind_of
-    from indexer.readers.blocks import is_page_number
-    import re
-
     ids: set[int] = set()
-    annotation = re.compile(
-        r"^((单位名称|部门名称|单位|金额单位|编制单位)[:：]|(预算|部门|单位)?公开\s*\d+\s*表|预算公开表\d+|"
-        r"部门公开表\d+|[(（]?\d{4}\s*年度?[)）]?$|注[:：]|说明[:：]|[（(]部门[)）]$)"
-    )
     for block in blocks:
         if not isinstance(block, Paragraph):
             continue
         text = block.text.strip()
-        if is_page_number(block.text) or annotation.match(text) or is_form_title(text) or (
+        if is_page_number(block.text) or _TABLE_ANNOTATION.match(text) or is_form_title(text) or (
             table_kind_of(text) and len(text) < 40 and not text.endswith("。")
         ):
             ids.add(id(block))

@@ -63,7 +63,7 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
     last_kind: str | None = None  # "table" | "paragraph": what the previous block was
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
-        row = _table_row(line)
+        row = table_row(line)
         if row is None:
             if line.strip():
                 current = None
@@ -89,7 +89,9 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
     return [b for b in blocks if not isinstance(b, TableBlock) or b.rows]
 
 
-def _table_row(line: str) -> list[str] | str | None:
+def table_row(line: str) -> list[str] | str | None:
+    """A text line as table cells (markdown pipe or tab-separated), "separator" for a
+    markdown rule or dash line, or None for a line of prose."""
     stripped = line.strip()
     if stripped.startswith("|") and stripped.count("|") >= 2:
         if _MD_SEPARATOR.match(stripped):
