@@ -198,3 +198,21 @@ def test_a_text_that_is_no_disclosure_is_refused():
     with pytest.raises(UnreadableDocument) as error:
         parse_text("会议纪要\n\n今天讨论了食堂菜单。\n")
     assert error.value.reason == "not_a_disclosure"
+
+
+WHOLE = COVER + """
+部门(单位)整体绩效自评表
+
+部门(单位)名称\t\t市人民政府办公室\t\t\t\t\t
+部门整体支出情况\t部门预算总额(万元)\t4566.78\t4929.23\t4309.12\t10\t87.42\t9.71
+\t资金来源:(1)政府预算资金\t4566.78\t4923.86\t4303.75\t-\t87.41\t-
+总分\t\t\t\t\t\t100\t99.68
+"""
+
+
+def test_the_department_self_evaluation_reads_the_whole_budget_row():
+    [evaluation] = parse_text(WHOLE).self_evaluations
+    assert evaluation.project == "部门整体支出" and evaluation.unit == "市人民政府办公室"
+    # Columns: 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分 — the 全年 figures count.
+    assert evaluation.budget_yuan == Decimal("49292300") and evaluation.executed_yuan == Decimal("43091200")
+    assert evaluation.execution_rate == Decimal("87.42") and evaluation.score == Decimal("99.68")

@@ -19,12 +19,12 @@ from indexer.parsers.line_items import items_from_table
 from indexer.parsers.metadata import document_info
 from indexer.parsers.metrics import metrics_from_sentences, metrics_from_tables
 from indexer.parsers.sections import sections_from_blocks
-from indexer.parsers.self_evaluations import self_evaluations_from_table
+from indexer.parsers.self_evaluations import department_evaluation_from_table, self_evaluations_from_table
 from indexer.parsers.tables import RawTable, assemble_tables, is_table_of_contents
 from indexer.readers import Paragraph, UnreadableDocument, read_blocks
 from indexer.readers.blocks import Block, is_page_number
 
-_SELF_EVALUATION_KINDS = {"self_evaluation_summary"}
+_SELF_EVALUATION_KINDS = {"self_evaluation_summary", "department_self_evaluation"}
 _NO_LINE_ITEMS = {"self_evaluation_summary", "department_self_evaluation", "purchase_catalogue"}
 # Lines that title or annotate a table rather than belong to a section's prose.
 _TABLE_ANNOTATION = re.compile(
@@ -63,7 +63,9 @@ def parse_blocks(blocks: list[Block], name: str = "document") -> Document:
         if table.kind_key:
             kinds_present.setdefault(table.kind_key, table.location.with_(table=table.title))
         if table.kind_key in _SELF_EVALUATION_KINDS:
-            evaluations, warnings = self_evaluations_from_table(table)
+            reader = (department_evaluation_from_table if table.kind_key == "department_self_evaluation"
+                      else self_evaluations_from_table)
+            evaluations, warnings = reader(table)
             document.self_evaluations.extend(evaluations)
             document.warnings.extend(warnings)
         elif table.kind_key not in _NO_LINE_ITEMS and (table.kind or table.money_unit):

@@ -72,3 +72,43 @@ def _cell(row: list[str], col: int | None) -> str | None:
 
 def _number(row: list[str], col: int | None) -> Decimal | None:
     return parse_number(_cell(row, col)).value
+
+
+# 部门整体绩效自评表: the 部门预算总额 row carries, in the template's column order,
+# 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分; the 总分 row the total score.
+_WHOLE_BUDGET_COLUMNS = ("initial", "budget", "executed", "weight", "rate", "points")
+DEPARTMENT_PROJECT = "部门整体支出"
+
+
+def department_evaluation_from_table(table: RawTable) -> tuple[list[SelfEvaluation], list[str]]:
+    """The department's whole-budget self-evaluation as one `SelfEvaluation`."""
+    budget_row = total_row = None
+    name = None
+    for index, row in enumerate(table.rows):
+        keys = [label_key(c) for c in row]
+        if any(k.startswith("部门预算总额") for k in keys) and budget_row is None:
+            budget_row = index
+        if keys and keys[0] == "总分":
+            total_row = index
+        if keys and keys[0].startswith("部门(单位)名称"):
+            name = next((c.strip() for c in row[1:] if c.strip()), None)
+    if budget_row is None:
+        return [], [f"{table.title}（{table.location.describe()}）：找不到部门预算总额一行 (no budget row)"]
+    row = table.rows[budget_row]
+    label = next(c for c in row if label_key(c).startswith("部门预算总额"))
+    unit = "元" if "(元)" in label_key(label) else "万元"
+    numbers = [parse_number(c).value for c in row[row.index(label) + 1:] if c.strip()]
+    values = dict(zip(_WHOLE_BUDGET_COLUMNS, numbers))
+    score = None
+    if total_row is not None:
+        score = next((v for c in reversed(table.rows[total_row]) if (v := parse_number(c).value) is not None), None)
+    evaluation = SelfEvaluation(
+        project=DEPARTMENT_PROJECT,
+        budget_yuan=to_yuan(values["budget"], unit) if values.get("budget") is not None else None,
+        executed_yuan=to_yuan(values["executed"], unit) if values.get("executed") is not None else None,
+        execution_rate=values.get("rate"),
+        score=score,
+        location=table.row_locations[budget_row].with_(table=table.title, row=budget_row + 1),
+        unit=name,
+    )
+    return [evaluation], []
