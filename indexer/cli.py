@@ -1,6 +1,8 @@
 """The `disclosure` console command.
 
-    disclosure parse FILE... [--json]   parse disclosures and print the document model
+    disclosure parse FILE... [--json]          parse disclosures and print the document model
+    disclosure index PATH... [--rebuild]       build or update the index, with a per-file report
+    disclosure search [QUERY] [filters] [--json]
 
 `--json` prints DESIGN.md §4's parse contract (UTF-8, amounts in yuan as numbers, null for
 missing values). A file that cannot be read gets one line on stderr saying why, and the
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from analyzers.amounts import format_yuan_as_wan
 from indexer.model import Document
+from indexer.records import RECORD_TYPE_LABELS
 from indexer.readers import UnreadableDocument
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -32,7 +35,34 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parse.add_argument("--json", action="store_true", help="print the parse contract as JSON")
     parse.set_defaults(handler=run_parse)
+
+    index = commands.add_parser("index", help="建立或更新索引 (build or update the index)")
+    index.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    _index_option(index)
+    index.add_argument("--rebuild", action="store_true", help="re-index every file, replacing the index")
+    index.add_argument("--workers", type=int, default=None, help="parser processes (default: all cores)")
+    index.add_argument("--json", action="store_true", help="print the report as JSON")
+    index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.set_defaults(handler=run_index)
+
+    search = commands.add_parser("search", help="检索 (search the index)")
+    search.add_argument("query", nargs="?", default="", metavar="QUERY")
+    _index_option(search)
+    for name in ("unit", "year", "kind", "type", "table-kind", "region"):
+        search.add_argument(f"--{name}", action="append", default=[])
+    search.add_argument("--min", help="amount ≥ (500000, 50万, 0.5亿 …)")
+    search.add_argument("--max", help="amount ≤")
+    search.add_argument("--sort", default="relevance", help="relevance | amount | -amount | year")
+    search.add_argument("--page", default="1")
+    search.add_argument("--limit", default="20")
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(handler=run_search)
     return parser
+
+
+def _index_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", type=Path, default=None,
+                        help="SQLite index file (default: $DISCLOSURE_INDEX or data/index.sqlite)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,6 +104,95 @@ def run_parse(args: argparse.Namespace) -> int:
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     return status
+
+
+def run_index(args: argparse.Namespace) -> int:
+    from indexer.index import IndexUnavailable, default_index_path, open_index
+    from indexer.ingest import ingest
+
+    try:
+        if args.rebuild and not _elasticsearch():
+            report = _rebuild_sqlite(args, default_index_path(args.index))
+        else:
+            backend = open_index(args.index)
+            report = ingest(args.paths, backend, rebuild=args.rebuild, workers=args.workers,
+                            progress=not args.quiet and sys.stderr.isatty())
+            backend.close()
+    except IndexUnavailable as error:
+        print(f"错误 {error}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        labels = {"indexed": "已索引", "unchanged": "未变化", "failed": "失败"}
+        for item in report.files:
+            detail = f"{item.records} 条记录" if item.status == "indexed" else (item.reason or "")
+            stage = f"[{item.stage}] " if item.stage else ""
+            print(f"{labels[item.status]}  {item.path}  {stage}{detail}")
+        counts = report.counts()
+        print(f"共 {len(report.files)} 个文件：已索引 {counts['indexed']}，未变化 {counts['unchanged']}，"
+              f"失败 {counts['failed']}")
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _elasticsearch() -> bool:
+    import os
+
+    return os.environ.get("DISCLOSURE_BACKEND", "").lower() in ("elasticsearch", "es")
+
+
+def _rebuild_sqlite(args: argparse.Namespace, target: Path):
+    """Build a fresh index beside the old one and swap it in only when complete, so a
+    failed or killed rebuild leaves the old index serving."""
+    import os
+
+    from indexer.index.sqlite import SQLiteIndex
+    from indexer.ingest import ingest
+
+    staging = target.with_name(target.name + ".rebuild")
+    for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
+        leftover.unlink(missing_ok=True)
+    backend = SQLiteIndex(staging)
+    report = ingest(args.paths, backend, rebuild=True, workers=args.workers,
+                    progress=not args.quiet and sys.stderr.isatty())
+    backend.connection_checkpoint()
+    backend.close()
+    os.replace(staging, target)
+    for stale in (Path(f"{target}-wal"), Path(f"{target}-shm")):
+        stale.unlink(missing_ok=True)
+    return report
+
+
+def run_search(args: argparse.Namespace) -> int:
+    from indexer.index import IndexUnavailable, open_index
+    from indexer.query import QueryError
+    from indexer.search import SearchOptions, search
+
+    options = SearchOptions(query=args.query, unit=args.unit, year=args.year, kind=args.kind, type=args.type,
+                            table_kind=args.table_kind, region=args.region, min=args.min, max=args.max,
+                            sort=args.sort, page=args.page, limit=args.limit)
+    try:
+        backend = open_index(args.index, readonly=True)
+        result = search(backend, options)
+    except QueryError as error:
+        print(f"错误 {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except IndexUnavailable as error:
+        print(f"错误 {error}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    print(f"共 {result.total} 条结果")
+    for hit in result.hits:
+        amount = f"  {format_yuan_as_wan(hit.amount_yuan)}" if hit.amount_yuan is not None else ""
+        where = hit.location.get("table") or hit.location.get("form") or ""
+        line = f"第{hit.location['page']}页" if "page" in hit.location else f"第{hit.location.get('line', '?')}行"
+        print(f"[{RECORD_TYPE_LABELS.get(hit.record_type, hit.record_type)}] {hit.name}{amount}"
+              f"  — {hit.unit or ''} {hit.year or ''} {where} {line}")
+    return EXIT_OK
 
 
 def summary(document: Document, path: Path) -> str:

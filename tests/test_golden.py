@@ -39,3 +39,12 @@ def test_exact(case, scorer):
     document, expected = case
     score = scorer(document, expected)
     assert not score.failures, "\n".join(score.failures)
+
+
+def test_damaged_form_totals_are_warned_not_guessed(case):
+    """Where the hand-read golden value is null because the document cut a number short,
+    the parser leaves it null and a warning names the project."""
+    document, expected = case
+    for form in expected["forms"]:
+        if form.get("total_funds_yuan") is None and form.get("annual_funds_yuan") is not None:
+            assert any(f"“{form['project']}”" in w and "截断" in w for w in document.warnings), form["project"]

@@ -47,10 +47,13 @@ def check_code_totals(items: list[LineItem]) -> list[str]:
         for parent, children in parents:
             if not children:
                 continue
-            summed = sum((c.amount_yuan for c in children), Decimal(0))
-            if not _close(parent.amount_yuan, summed, len(children)):
+            # Compare within one column: a row's first figure may stand in another column
+            # (a 上年结转-only row) than its parent's.
+            column, value = next((c, v) for c, v in parent.amounts_yuan.items() if v is not None)
+            summed = sum((c.amounts_yuan.get(column) or Decimal(0) for c in children), Decimal(0))
+            if not _close(value, summed, len(children)):
                 warnings.append(
-                    f"{title}：{parent.code or ''}{parent.name}为{_wan(parent.amount_yuan)}"
+                    f"{title}：{parent.code or ''}{parent.name}“{column}”为{_wan(value)}"
                     f"（{parent.location.describe()}），其下各行合计{_wan(summed)} "
                     f"(total differs from the sum of its rows)"
                 )

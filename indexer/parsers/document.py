@@ -108,7 +108,7 @@ def _add_form(document: Document, form: PerformanceForm) -> None:
         for key, text in form.texts.items():
             previous.texts.setdefault(key, text)
         document.warnings.append(
-            f"绩效目标表“{form.project}”在{form.location.describe()}续页重复了表头，已合并 "
+            f"绩效目标表“{form.project}”在{form.location.with_(form=None).describe()}续页重复了表头，已合并 "
             f"(form continued on a second page; merged)"
         )
         return

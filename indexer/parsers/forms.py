@@ -77,6 +77,14 @@ def form_from_table(table: RawTable) -> tuple[PerformanceForm, list[str]]:
         _read_texts(cells, texts)
         _read_funds(cells, funds, funding, money_unit, table, warnings)
     indicators = _read_indicators(table.rows[indicator_start:]) if indicator_start is not None else []
+    total, annual = funds.get("total"), funds.get("annual")
+    if total is not None and annual is not None and total < annual:
+        # The whole period cannot cost less than one of its years: a digit was cut off
+        # ("980,820.1" beside "980,820.12"). Flag it rather than trust it.
+        warnings.append(
+            f"绩效目标表（{table.location.describe()}）实施期资金总额{total}元小于年度资金总额{annual}元，"
+            f"疑似被截断，未采用 (period total below the annual funds: ignored)")
+        funds["total"] = None
     project = fields.get("project")
     form = PerformanceForm(
         project=project,
@@ -93,6 +101,8 @@ def form_from_table(table: RawTable) -> tuple[PerformanceForm, list[str]]:
     )
     if not project:
         warnings.append(f"绩效目标表（{table.location.describe()}）没有项目名称 (form without a project name)")
+    else:  # name the project in every warning about this form
+        warnings = [w.replace("绩效目标表（", f"绩效目标表“{project}”（", 1) for w in warnings]
     return form, warnings
 
 

@@ -176,6 +176,7 @@ _SENTENCE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("procurement_services", r"政府采购(?:预算|支出)总额.*?服务类(?:为)?" + _WAN),
     ("performance_projects", r"(?:实行|纳入)绩效(?:目标)?管理的(?:二级)?项目" + _NUM + "个"),
     ("performance_projects", r"对" + _NUM + r"个项目支出设置了绩效目标"),
+    ("official_vehicles", r"公务用车[^。；]*?实有" + _NUM + "辆"),  # 编制N辆，实有M辆: the cars held
     ("official_vehicles", r"公务用车共有" + _NUM + "辆"),
     ("official_vehicles", r"共有公务用车" + _NUM + "辆"),
     ("official_vehicles", r"共有车辆" + _NUM + "辆"),

@@ -1,0 +1,229 @@
+"""One contract test suite for every index backend: SQLite always, Elasticsearch whenever
+DISCLOSURE_ES_URL points at a server (the skip message says so when it does not).
+
+The samples in data/ are indexed once per backend; expectations come from the documents
+(amounts read by hand) or from the parsed documents counted independently of the index.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from analyzers.tokenizer import get_analyzer
+from indexer.ingest import ingest
+from indexer.parsers.document import parse_file
+from indexer.query import QueryError
+from indexer.records import content_hash, records_of
+from indexer.search import SearchOptions, search
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+ES_URL = os.environ.get("DISCLOSURE_ES_URL")
+BACKENDS = [
+    "sqlite",
+    pytest.param("elasticsearch", marks=pytest.mark.skipif(
+        not ES_URL, reason="Elasticsearch contract tests skipped: DISCLOSURE_ES_URL is not set "
+                           "(start one with `docker compose up -d elasticsearch` and export "
+                           "DISCLOSURE_ES_URL=http://localhost:9200)")),
+]
+
+
+def open_backend(kind: str, tmp: Path):
+    if kind == "sqlite":
+        from indexer.index.sqlite import SQLiteIndex
+
+        return SQLiteIndex(tmp / "index.sqlite")
+    from indexer.index.elastic import ElasticIndex
+
+    return ElasticIndex(ES_URL, f"test-{uuid.uuid4().hex[:8]}", refresh=True)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request, tmp_path_factory):
+    index = open_backend(request.param, tmp_path_factory.mktemp(request.param))
+    report = ingest([DATA], index, workers=1, progress=False)
+    assert report.counts()["indexed"] == 4, report.to_json()
+    yield index
+    if request.param == "elasticsearch":
+        index.drop()
+    index.close()
+
+
+@pytest.fixture(scope="module")
+def all_records():
+    """Records of the samples, made without the index, to count expectations."""
+    records = []
+    for path in sorted(DATA.glob("*.txt")):
+        records += records_of(parse_file(path), content_hash(path)[:16])
+    return records
+
+
+def run(backend, **options):
+    return search(backend, SearchOptions(**options), get_analyzer())
+
+
+def names(result):
+    return [h.name for h in result.hits]
+
+
+# ------------------------------------------------------------------ Chinese analysis
+
+def test_training_search_lists_every_training_item_on_the_first_page(backend):
+    result = run(backend, query="培训费", limit=50)
+    first_page = {(h.record_type, h.name) for h in result.hits}
+    # Read from the documents: project rows, forms (培训经费 is a synonym), the 培训费
+    # economic-classification row of 晋城市财政局, and the 三门峡 self-evaluation.
+    for expected in [("line_item", "市政府办培训费"), ("form", "市政府办培训费"),
+                     ("line_item", "市委市政府督查办培训经费"), ("form", "市委市政府督查办培训经费"),
+                     ("line_item", "培训费"), ("self_evaluation", "2023培训费")]:
+        assert expected in first_page, expected
+    assert result.hits[0].record_type in ("line_item", "form", "self_evaluation")
+
+
+def test_a_part_finds_the_whole_item(backend):
+    assert "市政府办培训费" in names(run(backend, query="培训", limit=100))
+
+
+def test_snippets_mark_the_words_and_escape_the_rest(backend):
+    hit = run(backend, query="培训费").hits[0]
+    assert "<mark>" in hit.snippet
+
+
+# ------------------------------------------------------------------ amounts
+
+@pytest.mark.parametrize("low", ["1000000", "100万", "100万元", "0.01亿"])
+def test_amount_filters_in_any_unit_return_exactly_the_rows_in_range(backend, all_records, low):
+    result = run(backend, type=["line_item"], table_kind=["project_expenditure"], min=low, limit=100)
+    expected = {(r.doc_id, r.name) for r in all_records if r.record_type == "line_item"
+                and r.table_kind == "project_expenditure" and r.amount_yuan is not None
+                and r.amount_yuan >= Decimal(1_000_000)}
+    assert result.total == len(expected)
+    assert {(h.doc_id, h.name) for h in result.hits} == expected
+    assert all(h.amount_yuan >= 1_000_000 for h in result.hits)
+
+
+def test_amount_range_and_strict_bounds_in_the_query(backend, all_records):
+    result = run(backend, query="金额>76.1万 金额<=137万", type=["line_item"], limit=100)
+    assert all(Decimal(761000) < h.amount_yuan <= Decimal(1370000) for h in result.hits)
+    expected = sum(1 for r in all_records if r.record_type == "line_item" and r.amount_yuan is not None
+                   and Decimal(761000) < r.amount_yuan <= Decimal(1370000))
+    assert result.total == expected
+    assert "12345政府服务热线" not in names(result)  # exactly 76.10万元: excluded by >
+
+
+def test_word_with_comparator(backend):
+    result = run(backend, query="项目支出≥100万", type=["line_item"], limit=100)
+    got = set(names(result))
+    # 项目支出预算表 rows of at least 100万元, read from the documents:
+    assert {"业务费", "管辖区域电费", "OA协同办公系统和门户网站运维费", "财政业务工作经费"} <= got
+    assert all(h.amount_yuan >= 1_000_000 for h in result.hits)
+
+
+# ------------------------------------------------------------------ facets, sort, pages
+
+def test_facets_count_what_the_filters_leave(backend):
+    result = run(backend, query="培训费")
+    years = result.facets["year"]
+    assert sum(years.values()) == result.total
+    assert set(years) <= {"2023", "2024"}
+    narrowed = run(backend, query="培训费", year=["2024"])
+    assert narrowed.total == years.get("2024", 0)
+    assert all(h.year == 2024 for h in narrowed.hits)
+    assert set(narrowed.facets["unit"]) == {"晋城市财政局"}
+
+
+@pytest.mark.parametrize("sort, key, reverse", [("amount", "amount_yuan", False), ("-amount", "amount_yuan", True),
+                                                ("year", "year", True)])
+def test_sorting(backend, sort, key, reverse):
+    hits = run(backend, type=["line_item"], sort=sort, limit=100).hits
+    values = [getattr(h, key) for h in hits if getattr(h, key) is not None]
+    assert values and values == sorted(values, reverse=reverse)
+
+
+def test_paging(backend):
+    first = run(backend, query="费", limit=10, page=1)
+    second = run(backend, query="费", limit=10, page=2)
+    assert first.total == second.total > 20
+    assert not {h.record_id for h in first.hits} & {h.record_id for h in second.hits}
+
+
+def test_filters_only_without_a_query(backend):
+    result = run(backend, unit=["三门峡市人民政府办公室"], type=["self_evaluation"])
+    assert result.total == 10  # 9 projects of 项目单位自评汇总表 + the 部门整体 self-evaluation
+
+
+# ------------------------------------------------------------------ writing
+
+def test_reindexing_the_same_files_adds_nothing(backend):
+    before = backend.stats()
+    report = ingest([DATA], backend, workers=1, progress=False)
+    assert report.counts() == {"indexed": 0, "unchanged": 4, "failed": 0}
+    assert backend.stats()["records"] == before["records"]
+    report = ingest([DATA / "2023-budget-jincheng-city-government-office.txt"], backend, rebuild=True,
+                    workers=1, progress=False)
+    assert report.counts()["indexed"] == 1
+    assert backend.stats()["records"] == before["records"]
+
+
+def test_delete_a_document(tmp_path):
+    from indexer.index.sqlite import SQLiteIndex
+
+    index = SQLiteIndex(tmp_path / "i.sqlite")
+    ingest([DATA / "2023-budget-datong-yungang-government-office.txt"], index, workers=1, progress=False)
+    [document] = index.documents()
+    assert run(index, query="12345政府服务热线").total > 0
+    assert index.delete_document(document.doc_id)
+    assert run(index, query="12345政府服务热线").total == 0
+    assert index.stats()["records"] == 0
+    assert not index.delete_document(document.doc_id)
+
+
+def test_metric_aggregation_by_unit_and_year(backend):
+    values = {(v.unit, v.year): v.value for v in backend.aggregate_metric("three_public_total")}
+    # “三公”经费: 10.20万 (晋城市政府办), 3.77万 (云冈区), 4.00万 (晋城市财政局), 决算 7.42万 (三门峡)
+    assert values == {("晋城市人民政府办公室", 2023): Decimal(102000), ("大同市云冈区人民政府办公室", 2023): Decimal(37700),
+                      ("晋城市财政局", 2024): Decimal(40000), ("三门峡市人民政府办公室", 2023): Decimal(74200)}
+
+
+def test_documents_and_stats(backend):
+    documents = backend.documents()
+    assert {d.unit for d in documents} == {"晋城市人民政府办公室", "大同市云冈区人民政府办公室", "晋城市财政局",
+                                           "三门峡市人民政府办公室"}
+    one = backend.document(documents[0].doc_id)
+    assert one.parse_json["document"]["unit"] == one.unit
+    assert backend.stats()["documents"] == 4
+
+
+# ------------------------------------------------------------------ hostile input
+
+HOSTILE = ['"', '""', '"培训', "(", ")", "((培训费", "培训费)", "NEAR(培训 费)", "培训 NEAR 费", "*", "培*",
+           ":", "precise:培训", "recall : 费", "培训 OR 会议", "AND", "NOT 培训", "- -", "^培训", "{precise}",
+           "' OR 1=1 --", "'; DROP TABLE records; --", "<script>alert(1)</script>", "培训费" * 2000,
+           "\x00", "\u202e", "😀", "[", "]", "{", "}", "\\", "%", "_"]
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_queries_are_data(backend, query):
+    try:
+        result = run(backend, query=query)
+    except QueryError as error:
+        assert str(error)
+        return
+    assert result.total >= 0
+    for hit in result.hits:
+        assert "<script>" not in hit.snippet
+
+
+@pytest.mark.parametrize("options, field", [
+    ({"year": ["二〇二三"]}, "year"), ({"kind": ["annual"]}, "kind"), ({"min": "abc"}, "min"),
+    ({"min": "100万", "max": "1万"}, "min"), ({"sort": "price"}, "sort"), ({"page": "0"}, "page"),
+    ({"limit": "100000"}, "limit"), ({"type": ["row"]}, "type"), ({"page": "x"}, "page"),
+])
+def test_bad_options_name_the_option(backend, options, field):
+    with pytest.raises(QueryError) as error:
+        run(backend, **options)
+    assert error.value.field == field
