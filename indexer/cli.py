@@ -66,7 +66,7 @@ def _index_option(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_joined_negative_values(sys.argv[1:] if argv is None else argv))
     try:
         return args.handler(args)
     except BrokenPipeError:
@@ -75,6 +75,17 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+
+
+def _joined_negative_values(argv: list[str]) -> list[str]:
+    """`--sort -amount` as `--sort=-amount`: argparse would read -amount as an option."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in ("--sort",) and arg.startswith("-"):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
 
 
 def run_parse(args: argparse.Namespace) -> int:

@@ -1,0 +1,468 @@
+"""The one Chinese analysis used to index and to query: jieba with the budget lexicon.
+
+This module owns the tokenizer setup. `get_analyzer()` builds one `Analyzer` per process
+and engine: jieba (default) or rjieba (the Rust port of jieba: same dictionary, same tokens
+here, many times faster), chosen by argument or `DISCLOSURE_TOKENIZER`. jieba's prefix
+dictionary is cached on disk in a per-user cache directory, so only the first process on a
+machine pays for building it. The lexicon itself is data, in `analyzers/lexicon.py`.
+
+What the analysis does, in order:
+1. `normalize`: full/half width folded, ASCII lower-cased, quotes and brackets unified.
+   One character in, one out, so offsets into the normalised text are offsets into the
+   original.
+2. Word-internal quotes and brackets are dropped before cutting (“三公”经费 → 三公经费,
+   维修（护）费 → 维修护费): jieba never joins across punctuation, and these are one word.
+   `tokens_with_offsets` maps positions back through this step.
+3. jieba's precise cut (HMM on) with the lexicon's user words kept whole; punctuation,
+   whitespace and stop words are dropped.
+4. Recall tokens: before each word, jieba's search-mode sub-words (its 2- and 3-character
+   dictionary words) and, for a lexicon word, the parts the default dictionary sees in it
+   and the lexicon words inside it (公务用车 in 公务用车运行维护费).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Protocol
+
+from analyzers import lexicon
+from analyzers.normalize import fold_width
+
+ENGINES = ("jieba", "rjieba")
+DEFAULT_ENGINE = "jieba"
+ENGINE_ENV = "DISCLOSURE_TOKENIZER"
+
+log = logging.getLogger(__name__)
+
+# --- Normalisation ---------------------------------------------------------------------
+
+# One character in, one character out: offsets survive normalisation.
+_NORMALIZE_TABLE = str.maketrans(
+    {chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}  # not str.lower: it can grow a string
+    | {q: '"' for q in "“”„‟「」『』〝〞"}
+    | {q: "'" for q in "‘’‚‛"}
+    | {b: "(" for b in "【〔〖［"}
+    | {b: ")" for b in "】〕〗］"}
+    | {"\u00a0": " "}
+)
+_QUOTES = "\"'"
+_DROP_QUOTES = str.maketrans("", "", _QUOTES)
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+# A bracket of 1–3 characters inside a word: 因公出国(境)费, 维修(护)费, 市县(区)财政.
+# Longer ones (（本年预算）, （不含上年结转）) are qualifiers and stay separate.
+_INNER_BRACKETS = re.compile(rf"(?<=[{_CJK}])\(([{_CJK}]{{1,3}})\)(?=[{_CJK}])")
+
+
+def normalize(text: str) -> str:
+    """Width folded, ASCII lower-cased, “”「」→" ‘’→' 【】〔〕［］→(); same length as `text`."""
+    return fold_width(text).translate(_NORMALIZE_TABLE)
+
+
+def _compact(normalized: str) -> str:
+    """Drop the quotes and word-internal brackets that would stop jieba joining a word."""
+    return _INNER_BRACKETS.sub(r"\1", normalized.translate(_DROP_QUOTES))
+
+
+def _compact_with_positions(normalized: str) -> tuple[str, list[int]]:
+    """`_compact`, plus for each character kept its index in `normalized`."""
+    positions = [i for i, ch in enumerate(normalized) if ch not in _QUOTES]
+    unquoted = "".join(normalized[i] for i in positions)
+    dropped: set[int] = set()
+    for match in _INNER_BRACKETS.finditer(unquoted):
+        dropped.update((match.start(), match.end() - 1))
+    if dropped:
+        positions = [p for i, p in enumerate(positions) if i not in dropped]
+        unquoted = "".join(ch for i, ch in enumerate(unquoted) if i not in dropped)
+    return unquoted, positions
+
+
+def term_form(text: str) -> str:
+    """What a whole word becomes before cutting: normalised, compacted (“三公”经费 → 三公经费)."""
+    return _compact(normalize(text)).strip()
+
+
+def _is_term(token: str) -> bool:
+    # isalnum covers Latin, digits and CJK; a token of only punctuation/space is no term.
+    return token not in lexicon.STOP_WORDS and any(ch.isalnum() for ch in token)
+
+
+# --- Engines ---------------------------------------------------------------------------
+
+
+class _Engine(Protocol):
+    def cut(self, text: str) -> list[str]: ...
+    def is_word(self, word: str) -> bool: ...
+    def suggest_freq(self, word: str) -> int: ...
+    def add_word(self, word: str, freq: int) -> None: ...
+
+
+def cache_dir() -> Path:
+    """Per-user cache directory, created if missing; a private temp dir if not writable."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "disclosure-search"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if os.access(base, os.W_OK):
+            return base
+    except OSError:
+        pass
+    uid = getattr(os, "getuid", lambda: "user")()
+    fallback = Path(tempfile.gettempdir()) / f"disclosure-search-{uid}"
+    fallback.mkdir(parents=True, exist_ok=True)
+    return fallback
+
+
+def jieba_cache_path() -> Path:
+    """Where jieba's prefix-dictionary cache lives.
+
+    jieba skips its staleness check for its bundled dictionary, so the jieba version (which
+    pins the dictionary) and the Python version (marshal format) are in the name instead.
+    """
+    import jieba
+
+    return cache_dir() / f"jieba-{jieba.__version__}-py{sys.version_info[0]}{sys.version_info[1]}.cache"
+
+
+class _JiebaEngine:
+    """A private `jieba.Tokenizer`: the global one belongs to whoever else imports jieba."""
+
+    def __init__(self) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" lines are noise in a CLI
+        path = jieba_cache_path()
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.tmp_dir, self._tokenizer.cache_file = str(path.parent), path.name
+        self._tokenizer.initialize()
+        self._freq = self._tokenizer.FREQ
+
+    def cut(self, text: str) -> list[str]:
+        return list(self._tokenizer.cut(text, HMM=True))
+
+    def is_word(self, word: str) -> bool:
+        return bool(self._freq.get(word))  # prefixes are stored with frequency 0
+
+    def suggest_freq(self, word: str) -> int:
+        return int(self._tokenizer.suggest_freq(word, tune=False))
+
+    def add_word(self, word: str, freq: int) -> None:
+        old = int(self._freq.get(word) or 0)
+        self._tokenizer.add_word(word, freq)
+        # jieba adds a re-added word's frequency to the total without removing the old one;
+        # jieba-rs replaces it. Do as jieba-rs does so both engines score routes the same.
+        self._tokenizer.total -= old
+
+
+# jieba's HMM splits a non-Chinese run with this pattern (jieba/finalseg re_skip). jieba-rs
+# writes it with an unescaped dot, `[a-zA-Z0-9]+(?:.\d+)?%?`, so it keeps 7-12 and a-1.5%
+# whole where jieba gives 7 / - / 12; `_RjiebaEngine` re-splits those runs jieba's way.
+_JIEBA_HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+_ASCII_RUN = re.compile(r"[a-zA-Z0-9+#&._%\-]+")
+
+
+class _RjiebaEngine:
+    """rjieba (jieba-rs): jieba's dictionary and HMM, compiled; `add_word`, no user dict file."""
+
+    def __init__(self) -> None:
+        import rjieba
+
+        self._jieba = rjieba.Jieba()
+
+    def cut(self, text: str) -> list[str]:
+        tokens = self._jieba.cut(text, True)
+        if any(_ASCII_RUN.fullmatch(t) and not self._jieba_would_keep(t) for t in tokens):
+            return self._resplit_ascii(tokens)
+        return tokens
+
+    def _jieba_would_keep(self, token: str) -> bool:
+        return len(token) == 1 or self._jieba.has_word(token) or _JIEBA_HMM_SKIP.fullmatch(token) is not None
+
+    def _resplit_ascii(self, tokens: list[str]) -> list[str]:
+        """Join each run of adjacent non-dictionary ASCII tokens and split it as jieba does."""
+        out: list[str] = []
+        run: list[str] = []
+        for token in [*tokens, ""]:
+            if token and _ASCII_RUN.fullmatch(token) and not self._jieba.has_word(token):
+                run.append(token)
+                continue
+            if run:
+                out.extend(p for p in _JIEBA_HMM_SKIP.split("".join(run)) if p)
+                run = []
+            if token:
+                out.append(token)
+        return out
+
+    def is_word(self, word: str) -> bool:
+        return self._jieba.has_word(word)
+
+    def suggest_freq(self, word: str) -> int:
+        return int(self._jieba.suggest_freq(word))
+
+    def add_word(self, word: str, freq: int) -> None:
+        self._jieba.add_word(word, freq, None)
+
+
+# --- Lexicon setup ---------------------------------------------------------------------
+
+# A user word gets this many times the frequency jieba's suggest_freq says it needs to be
+# cut whole on its own: enough to stay whole next to other words (checked on every sample
+# line), not so much that it steals characters from its neighbours (at 100×, 政府办 cuts
+# 市政府办公室 into 市/政府办/公室).
+USER_WORD_FREQ_MARGIN = 10
+USER_WORD_MIN_FREQ = 100
+
+
+def _user_word_freq(engine: _Engine, word: str) -> int:
+    # suggest_freq = max(product of the parts' probabilities × total + 1, current freq).
+    return max(engine.suggest_freq(word) * USER_WORD_FREQ_MARGIN, USER_WORD_MIN_FREQ)
+
+
+def _fee_variant(form: str) -> str | None:
+    """印刷费 → 印刷费用: the prose's spelling of an economic-classification name.
+
+    Without it the user word 印刷费 would cut 印刷费用 as 印刷费/用 and lose 费用.
+    """
+    if len(form) >= 3 and form.endswith("费") and not form.endswith("经费"):  # not 经费用
+        return form + "用"
+    return None
+
+
+def lexicon_terms() -> list[str]:
+    """Every word the analyzer keeps whole, in term form: user words, synonym terms, X费用."""
+    words: list[str] = list(lexicon.USER_WORDS)
+    for group in lexicon.SYNONYMS:
+        words.extend(group)
+    for key, values in lexicon.ONE_WAY_SYNONYMS.items():
+        words.append(key)
+        words.extend(values)
+    forms = [t for t in (term_form(w) for w in words) if t]
+    forms += [v for v in map(_fee_variant, forms) if v]
+    return list(dict.fromkeys(forms))
+
+
+def _synonym_map() -> dict[str, tuple[str, ...]]:
+    """term form → the other term forms a query for it also looks for."""
+    groups = [[term_form(w) for w in group] for group in lexicon.SYNONYMS]
+    for group in groups:
+        group.extend(v for v in map(_fee_variant, list(group)) if v)
+    groups += [[w, v] for w in map(term_form, lexicon.USER_WORDS) if (v := _fee_variant(w))]
+    table: dict[str, list[str]] = {}
+    for group in groups:
+        forms = list(dict.fromkeys(group))
+        for form in forms:
+            table.setdefault(form, []).extend(f for f in forms if f != form)
+    for key, values in lexicon.ONE_WAY_SYNONYMS.items():
+        form = term_form(key)
+        table.setdefault(form, []).extend(v for v in map(term_form, values) if v != form)
+    return {k: tuple(dict.fromkeys(v)) for k, v in table.items()}
+
+
+def _expansions(words: list[str], base_parts: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """For each lexicon word, the extra recall sub-words to index with it.
+
+    These are what the default dictionary's search cut sees in it (so making it a user word
+    never makes its parts unfindable) and the lexicon words inside it, with theirs.
+    """
+    known = set(words)
+    direct: dict[str, list[str]] = {}
+    for word in words:
+        parts = [p for p in base_parts.get(word, []) if p != word and _is_term(p)]
+        inner = sorted((w for w in known if w != word and w in word), key=word.index)
+        direct[word] = list(dict.fromkeys(parts + inner))
+
+    def closure(word: str, seen: frozenset[str]) -> list[str]:
+        out: list[str] = []
+        for part in direct.get(word, []):
+            if part not in seen:
+                out.extend(closure(part, seen | {part}))
+                out.append(part)
+        return out
+
+    return {w: tuple(dict.fromkeys(closure(w, frozenset({w})))) for w in words if direct[w]}
+
+
+def _search_grams(word: str, is_word: Callable[[str], bool]) -> list[str]:
+    """jieba's search-mode sub-words of one word: its 2- then 3-character dictionary words."""
+    grams: list[str] = []
+    for n in (2, 3):
+        if len(word) > n:
+            grams.extend(g for g in (word[i:i + n] for i in range(len(word) - n + 1)) if is_word(g))
+    return grams
+
+
+# --- The analyzer ----------------------------------------------------------------------
+
+
+class Analyzer:
+    """Normalisation, tokens for the two index columns, offsets, and query analysis."""
+
+    def __init__(self, engine: _Engine, engine_name: str) -> None:
+        self.engine_name = engine_name
+        self._engine = engine
+        self.lexicon_words = lexicon_terms()
+        # The default dictionary's view of each lexicon word, and the frequency each needs,
+        # both taken before any user word changes the dictionary (so order does not matter).
+        base_parts = {w: self._search_cut(w) for w in self.lexicon_words}
+        freqs = {w: _user_word_freq(engine, w) for w in self.lexicon_words}
+        for word, freq in freqs.items():
+            engine.add_word(word, freq)
+        self._expand = _expansions(self.lexicon_words, base_parts)
+        self._synonyms = _synonym_map()
+        # Sub-words depend on the word alone; the vocabulary repeats, so remember them.
+        self._parts = lru_cache(maxsize=1 << 17)(self._word_parts)
+
+    def _search_cut(self, text: str) -> list[str]:
+        """jieba's cut_for_search: each word of the precise cut preceded by its grams."""
+        out: list[str] = []
+        for word in self._engine.cut(text):
+            out.extend(_search_grams(word, self._engine.is_word))
+            out.append(word)
+        return out
+
+    def _word_parts(self, word: str) -> tuple[str, ...]:
+        parts = _search_grams(word, self._engine.is_word) + list(self._expand.get(word, ()))
+        return tuple(p for p in dict.fromkeys(parts) if _is_term(p))
+
+    # Normalisation ------------------------------------------------------------------
+
+    @staticmethod
+    def normalize(text: str) -> str:
+        """Width folded, ASCII lower-cased, quotes/brackets unified; length-preserving."""
+        return normalize(text)
+
+    @staticmethod
+    def term_form(text: str) -> str:
+        """What a word becomes before cutting (“三公”经费 → 三公经费, 维修（护）费 → 维修护费)."""
+        return term_form(text)
+
+    # Tokens ---------------------------------------------------------------------------
+
+    def cut(self, text: str) -> list[str]:
+        """Precise tokens (jieba `cut`, HMM on) for the `precise` column and phrases."""
+        return [t for t in self._engine.cut(_compact(normalize(text))) if _is_term(t)]
+
+    def cut_for_search(self, text: str) -> list[str]:
+        """Recall tokens for the `recall` column: jieba `cut_for_search` + lexicon sub-words.
+
+        The overlapping sub-words are what let 培训 find 培训费 and 市政府办培训费.
+        jieba's search mode is defined as the precise cut with each word's 2- and
+        3-character dictionary words before it; it is computed here from the cut, per
+        distinct word, rather than by a second jieba pass: same tokens (tested against
+        jieba's own cut_for_search), half the work, and rjieba's search mode, which also
+        splits Latin/number tokens (v2 out of v2.0), does not come into it.
+        """
+        recall: list[str] = []
+        for word in self.cut(text):
+            recall.extend(self._parts(word))
+            recall.append(word)
+        return recall
+
+    def index_text(self, text: str) -> tuple[str, str]:
+        """(precise, recall): the two strings an index stores, tokens joined by one space."""
+        precise = self.cut(text)
+        recall: list[str] = []
+        for word in precise:
+            recall.extend(self._parts(word))
+            recall.append(word)
+        return " ".join(precise), " ".join(recall)
+
+    def tokens_with_offsets(self, text: str, search: bool = True) -> list[tuple[str, int, int]]:
+        """(token, start, end) such that `text[start:end]` holds the token, for highlighting.
+
+        Offsets are those of jieba.tokenize (each word's start is the sum of the widths
+        before it) on the compacted normalised text, mapped back to `text`. Search mode
+        (default) adds the recall sub-words, which is what highlighting 培训 inside 培训费
+        needs; `search=False` gives the precise tokens only.
+        """
+        compact, positions = _compact_with_positions(normalize(text))
+        out: list[tuple[str, int, int]] = []
+        start = 0
+        for word in self._engine.cut(compact):
+            end = start + len(word)
+            if _is_term(word):
+                for part in self._parts(word) if search else ():
+                    at = word.find(part)
+                    while at >= 0:
+                        out.append((part, positions[start + at], positions[start + at + len(part) - 1] + 1))
+                        at = word.find(part, at + 1)
+                out.append((word, positions[start], positions[end - 1] + 1))
+            start = end
+        return out
+
+    # Queries --------------------------------------------------------------------------
+
+    def synonyms(self, term: str) -> list[str]:
+        """The other words a query for `term` also finds, in term form (培训费 → 培训经费 …)."""
+        return list(self._synonyms.get(term_form(term), ()))
+
+    def query_terms(self, text: str) -> list[list[str]]:
+        """A user's query → required terms, each a list of alternatives (any one matches).
+
+        "培训费" → [["培训费", "培训经费", …]]; "公车 培训" → [["公车", "公务用车", …], ["培训"]].
+        Whitespace separates query words. Each word is cut with the *precise* cut, not the
+        search cut: every token is required, and the search cut would also require each
+        2/3-character sub-word. That adds no recall (wherever a word is indexed, its
+        sub-words are in the recall column) but loses documents whose cut differs around a
+        sub-word: 晋城市政府 is cut 晋城市/政府, so its recall tokens lack the 市政府 that
+        the search cut of 市政府办培训费 would require. The precise cut of a whole item
+        (市政府办培训费 → 市政府办/培训费) is the cut the same item gets in a document, so
+        item names stay findable whole and by their parts (培训 is a recall sub-word of
+        培训费). tests/test_tokenizer.py checks this on every item name in the samples.
+        An alternative of several tokens (a synonym jieba splits) is space-joined: a phrase.
+        """
+        groups: list[list[str]] = []
+        for word in normalize(text).split():
+            for token in self.cut(word):
+                group = self._alternatives(token)
+                if group not in groups:
+                    groups.append(group)
+        return groups
+
+    def _alternatives(self, token: str) -> list[str]:
+        analysed = (" ".join(self.cut(s)) for s in self.synonyms(token))
+        return list(dict.fromkeys([token, *(a for a in analysed if a)]))
+
+    def synonym_rules(self) -> list[str]:
+        """The synonyms as Solr/Elasticsearch rules over term forms ("a, b" / "a => a, b")."""
+        rules = [", ".join(dict.fromkeys(term_form(w) for w in group)) for group in lexicon.SYNONYMS]
+        for key, values in lexicon.ONE_WAY_SYNONYMS.items():
+            rules.append(f"{term_form(key)} => " + ", ".join([term_form(key), *map(term_form, values)]))
+        return rules
+
+
+# --- One per process -------------------------------------------------------------------
+
+
+def engine_name(engine: str | None = None) -> str:
+    """The engine to use: the argument, else $DISCLOSURE_TOKENIZER, else jieba."""
+    name = (engine or os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE).strip().lower()
+    if name not in ENGINES:
+        raise ValueError(f"unknown tokenizer engine {name!r}: choose one of {', '.join(ENGINES)}")
+    return name
+
+
+_build_lock = threading.Lock()
+
+
+def get_analyzer(engine: str | None = None) -> Analyzer:
+    """The process's analyzer for `engine` ("jieba" default, or "rjieba"), built once."""
+    name = engine_name(engine)
+    # lru_cache alone lets two threads that miss at once both build (loading the dictionary
+    # twice, and handing out two analyzers); the lock makes the second wait, then hit.
+    with _build_lock:
+        return _build(name)
+
+
+@lru_cache(maxsize=None)
+def _build(name: str) -> Analyzer:
+    started = time.perf_counter()
+    engine: _Engine = _JiebaEngine() if name == "jieba" else _RjiebaEngine()
+    analyzer = Analyzer(engine, name)
+    log.debug("%s analyzer ready in %.3fs", name, time.perf_counter() - started)
+    return analyzer
