@@ -44,16 +44,31 @@ log = logging.getLogger(__name__)
 # --- Normalisation ---------------------------------------------------------------------
 
 # One character in, one character out: offsets survive normalisation.
-_NORMALIZE_TABLE = str.maketrans(
+_UNIFY = (
     {chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}  # not str.lower: it can grow a string
     | {q: '"' for q in "“”„‟「」『』〝〞"}
     | {q: "'" for q in "‘’‚‛"}
-    | {b: "(" for b in "【〔〖［"}
-    | {b: ")" for b in "】〕〗］"}
+    | {b: "(" for b in "[{【〔〖［｛"}
+    | {b: ")" for b in "]}】〕〗］｝"}
     | {"\u00a0": " "}
 )
+
+
+def _normalize_table() -> dict[int, str]:
+    """fold_width then _UNIFY, as one translation table, so normalising is one pass."""
+    everything = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    folded = fold_width(everything)
+    assert len(folded) == len(everything), "fold_width must keep length"
+    table = {ord(a): _UNIFY.get(b, b) for a, b in zip(everything, folded) if a != b}
+    table.update({ord(a): b for a, b in _UNIFY.items()})
+    return table
+
+
+_NORMALIZE_TABLE = _normalize_table()
 _QUOTES = "\"'"
-_DROP_QUOTES = str.maketrans("", "", _QUOTES)
+# For cutting only: normalise and drop the quotes in the same pass.
+_CUT_TABLE = {k: (None if v in _QUOTES else v) for k, v in _NORMALIZE_TABLE.items()} | {
+    ord(q): None for q in _QUOTES}
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 # A bracket of 1–3 characters inside a word: 因公出国(境)费, 维修(护)费, 市县(区)财政.
 # Longer ones (（本年预算）, （不含上年结转）) are qualifiers and stay separate.
@@ -62,16 +77,18 @@ _INNER_BRACKETS = re.compile(rf"(?<=[{_CJK}])\(([{_CJK}]{{1,3}})\)(?=[{_CJK}])")
 
 def normalize(text: str) -> str:
     """Width folded, ASCII lower-cased, “”「」→" ‘’→' 【】〔〕［］→(); same length as `text`."""
-    return fold_width(text).translate(_NORMALIZE_TABLE)
+    return text.translate(_NORMALIZE_TABLE)
 
 
-def _compact(normalized: str) -> str:
-    """Drop the quotes and word-internal brackets that would stop jieba joining a word."""
-    return _INNER_BRACKETS.sub(r"\1", normalized.translate(_DROP_QUOTES))
+def _cut_form(text: str) -> str:
+    """What jieba is given: normalised, without the quotes and word-internal brackets that
+    would stop it joining a word (“三公”经费 → 三公经费, 维修(护)费 → 维修护费)."""
+    out = text.translate(_CUT_TABLE)
+    return _INNER_BRACKETS.sub(r"\1", out) if "(" in out else out
 
 
 def _compact_with_positions(normalized: str) -> tuple[str, list[int]]:
-    """`_compact`, plus for each character kept its index in `normalized`."""
+    """`_cut_form` of already normalised text, plus for each character kept its index."""
     positions = [i for i, ch in enumerate(normalized) if ch not in _QUOTES]
     unquoted = "".join(normalized[i] for i in positions)
     dropped: set[int] = set()
@@ -84,13 +101,16 @@ def _compact_with_positions(normalized: str) -> tuple[str, list[int]]:
 
 
 def term_form(text: str) -> str:
-    """What a whole word becomes before cutting: normalised, compacted (“三公”经费 → 三公经费)."""
-    return _compact(normalize(text)).strip()
+    """What a whole word becomes before cutting (“三公”经费 → 三公经费)."""
+    return _cut_form(text).strip()
 
 
 def _is_term(token: str) -> bool:
     # isalnum covers Latin, digits and CJK; a token of only punctuation/space is no term.
-    return token not in lexicon.STOP_WORDS and any(ch.isalnum() for ch in token)
+    # token.isalnum() first: it is the common case and avoids a Python-level loop.
+    if token in lexicon.STOP_WORDS:
+        return False
+    return token.isalnum() or any(ch.isalnum() for ch in token)
 
 
 # --- Engines ---------------------------------------------------------------------------
@@ -164,6 +184,7 @@ class _JiebaEngine:
 # whole where jieba gives 7 / - / 12; `_RjiebaEngine` re-splits those runs jieba's way.
 _JIEBA_HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _ASCII_RUN = re.compile(r"[a-zA-Z0-9+#&._%\-]+")
+_ASCII_JOIN = re.compile(r"[a-zA-Z0-9][+#&._%\-]")  # where the two patterns can disagree
 
 
 class _RjiebaEngine:
@@ -176,12 +197,14 @@ class _RjiebaEngine:
 
     def cut(self, text: str) -> list[str]:
         tokens = self._jieba.cut(text, True)
-        if any(_ASCII_RUN.fullmatch(t) and not self._jieba_would_keep(t) for t in tokens):
+        if _ASCII_JOIN.search(text) and any(map(self._differs_from_jieba, tokens)):
             return self._resplit_ascii(tokens)
         return tokens
 
-    def _jieba_would_keep(self, token: str) -> bool:
-        return len(token) == 1 or self._jieba.has_word(token) or _JIEBA_HMM_SKIP.fullmatch(token) is not None
+    def _differs_from_jieba(self, token: str) -> bool:
+        # Cheap tests first: this runs on every token of a text holding 1.5 or 7-12.
+        return (len(token) > 2 and token[0].isascii() and _ASCII_RUN.fullmatch(token) is not None
+                and _JIEBA_HMM_SKIP.fullmatch(token) is None and not self._jieba.has_word(token))
 
     def _resplit_ascii(self, tokens: list[str]) -> list[str]:
         """Join each run of adjacent non-dictionary ASCII tokens and split it as jieba does."""
@@ -345,7 +368,7 @@ class Analyzer:
 
     def cut(self, text: str) -> list[str]:
         """Precise tokens (jieba `cut`, HMM on) for the `precise` column and phrases."""
-        return [t for t in self._engine.cut(_compact(normalize(text))) if _is_term(t)]
+        return [t for t in self._engine.cut(_cut_form(text)) if _is_term(t)]
 
     def cut_for_search(self, text: str) -> list[str]:
         """Recall tokens for the `recall` column: jieba `cut_for_search` + lexicon sub-words.

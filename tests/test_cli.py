@@ -73,3 +73,72 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
     assert result.returncode == 1
     documents = json.loads(result.stdout)
     assert [d["document"]["unit"] for d in documents] == ["大同市云冈区人民政府办公室"]
+
+
+# ---- index and search ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    for sample in (ROOT / "data").glob("*.txt"):
+        (folder / sample.name).write_bytes(sample.read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    index = folder / "index.sqlite"
+    result = disclosure("index", str(folder), "--index", str(index), "--json")
+    return folder, index, result
+
+
+def test_index_reports_every_file_and_fails_when_one_failed(indexed):
+    folder, index, result = indexed
+    assert result.returncode == 1  # the empty file failed; the others are indexed
+    report = json.loads(result.stdout)
+    assert report["counts"] == {"indexed": 4, "unchanged": 0, "failed": 1}
+    [failed] = [f for f in report["files"] if f["status"] == "failed"]
+    assert failed["path"].endswith("empty.txt") and failed["stage"] == "read" and "空文件" in failed["reason"]
+    again = disclosure("index", *[str(p) for p in folder.glob("2023*.txt")], "--index", str(index))
+    assert again.returncode == 0 and "未变化" in again.stdout
+
+
+def test_search_json_contract(indexed):
+    _, index, _ = indexed
+    result = disclosure("search", "培训费", "--index", str(index), "--json", "--year", "2023")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"total", "hits", "facets"}
+    hit = data["hits"][0]
+    assert {"record_type", "doc_id", "unit", "year", "kind", "title", "name", "table_kind", "group",
+            "is_subtotal", "amount_yuan", "snippet", "location"} <= set(hit)
+    assert all(h["year"] == 2023 for h in data["hits"])
+    assert data["facets"]["year"] == {"2023": data["total"]}
+
+
+def test_search_sorts_by_descending_amount_and_reads_any_unit(indexed):
+    _, index, _ = indexed
+    result = disclosure("search", "--index", str(index), "--type", "line_item", "--table-kind",
+                        "project_expenditure", "--min", "0.01亿", "--sort", "-amount", "--json")
+    amounts = [h["amount_yuan"] for h in json.loads(result.stdout)["hits"]]
+    assert amounts == sorted(amounts, reverse=True) and min(amounts) >= 1_000_000
+
+
+def test_search_bad_option_names_it(indexed):
+    _, index, _ = indexed
+    result = disclosure("search", "培训费", "--index", str(index), "--min", "很多")
+    assert result.returncode == 2 and "min" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_search_without_an_index_says_so(tmp_path):
+    result = disclosure("search", "培训费", "--index", str(tmp_path / "none.sqlite"))
+    assert result.returncode == 1 and "disclosure index" in result.stderr
+
+
+def test_rebuild_swaps_in_a_complete_index(indexed, tmp_path):
+    folder, _, _ = indexed
+    index = tmp_path / "rebuilt.sqlite"
+    first = disclosure("index", str(folder / "2023-budget-jincheng-city-government-office.txt"), "--index", str(index))
+    assert first.returncode == 0
+    rebuilt = disclosure("index", str(folder / "2024-budget-jincheng-finance-bureau.txt"), "--index", str(index),
+                         "--rebuild", "--json")
+    assert json.loads(rebuilt.stdout)["counts"]["indexed"] == 1
+    units = json.loads(disclosure("search", "--index", str(index), "--json").stdout)["facets"]["unit"]
+    assert set(units) == {"晋城市财政局"}  # the rebuild replaced the whole index
+    assert not (tmp_path / "rebuilt.sqlite.rebuild").exists()

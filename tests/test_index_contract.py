@@ -73,7 +73,7 @@ def names(result):
 # ------------------------------------------------------------------ Chinese analysis
 
 def test_training_search_lists_every_training_item_on_the_first_page(backend):
-    result = run(backend, query="培训费", limit=50)
+    result = run(backend, query="培训费")  # the default first page (20 hits)
     first_page = {(h.record_type, h.name) for h in result.hits}
     # Read from the documents: project rows, forms (培训经费 is a synonym), the 培训费
     # economic-classification row of 晋城市财政局, and the 三门峡 self-evaluation.
