@@ -119,18 +119,29 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
 )
 
 # One-way expansions: a query for the key also finds each value, not the reverse (水费 and
-# 电费 are not the same thing, but someone asking for 水电费 wants both).
+# 电费 are not the same thing, but someone asking for 水电费 wants both). Keys are kept
+# whole by jieba; values are looked for as jieba cuts them in the documents (市政府办公室
+# is cut 市政府/办公室 and matched as that phrase).
 ONE_WAY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "水电费": ("水费", "电费"),
+    "政府办": ("市政府办公室", "县政府办公室", "区政府办公室"),
     "医保": ("医疗保险", "职工基本医疗保险缴费"),
     "养老保险": ("机关事业单位基本养老保险缴费",),
+}
+
+# Sub-words that mislead: jieba's search mode indexes every dictionary word inside a word,
+# and these would make a search for the right-hand word find the left-hand one (电费 is
+# electricity; 邮电费 is postage and telecoms).
+MISLEADING_PARTS: dict[str, tuple[str, ...]] = {
+    "邮电费": ("电费",),
+    "邮电费用": ("电费",),
 }
 
 # --- Stop words -------------------------------------------------------------------------
 # Function words that appear in almost every sentence of a disclosure and in questions, so
 # they neither narrow a search nor rank it (hand-picked from the 情况说明 prose of
 # data/*.txt). Content words such as 年, 万元, 其他 stay searchable.
-STOP_WORDS: frozenset[str] = frozenset({
+FUNCTION_WORDS: frozenset[str] = frozenset({
     "的", "地", "得", "了", "着", "和", "与", "及", "以及", "或", "或者", "等", "等等",
     "其中", "主要", "主要是", "其", "之", "在", "对", "为", "于", "以", "是", "将", "把",
     "被", "由", "从", "按", "按照", "根据", "关于", "有关", "相关", "并", "并且", "而",
@@ -138,8 +149,10 @@ STOP_WORDS: frozenset[str] = frozenset({
     "哪些", "吗", "呢", "请问",
 })
 
-# Punctuation that is a token of its own in jieba output (CJK and ASCII). Any token with no
-# letter, digit or CJK character is dropped as well; this list documents the usual ones.
+# Punctuation jieba returns as tokens of their own (CJK and ASCII). The tokenizer also drops
+# any token without a letter, digit or CJK character; this list names the usual ones.
 PUNCTUATION: frozenset[str] = frozenset(
     "，。、；：？！“”‘’（）()【】[]《》〈〉「」『』…—–-·/\\|,.;:?!\"'{}<>~`@#$^&*_+=%"
 )
+
+STOP_WORDS: frozenset[str] = FUNCTION_WORDS | PUNCTUATION

@@ -24,13 +24,14 @@ from __future__ import annotations
 import logging
 import os
 import re
-import sys
 import tempfile
 import threading
 import time
-from functools import lru_cache
+from array import array
+from collections.abc import Callable
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from analyzers import lexicon
 from analyzers.normalize import fold_width
@@ -54,12 +55,17 @@ _UNIFY = (
 )
 
 
+# Where fold_width has mappings: Latin-1 spaces, CJK symbols, half/full-width forms.
+# (tests/test_tokenizer.py checks normalize against fold_width over the whole BMP.)
+_FOLD_RANGES = (range(0x00A0, 0x0100), range(0x3000, 0x3040), range(0xFF00, 0xFFF0))
+
+
 def _normalize_table() -> dict[int, str]:
     """fold_width then _UNIFY, as one translation table, so normalising is one pass."""
-    everything = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
-    folded = fold_width(everything)
-    assert len(folded) == len(everything), "fold_width must keep length"
-    table = {ord(a): _UNIFY.get(b, b) for a, b in zip(everything, folded) if a != b}
+    chars = "".join(chr(c) for r in _FOLD_RANGES for c in r)
+    folded = fold_width(chars)
+    assert len(folded) == len(chars), "fold_width must keep length"
+    table = {ord(a): _UNIFY.get(b, b) for a, b in zip(chars, folded) if a != b}
     table.update({ord(a): b for a, b in _UNIFY.items()})
     return table
 
@@ -123,30 +129,93 @@ class _Engine(Protocol):
     def add_word(self, word: str, freq: int) -> None: ...
 
 
-def cache_dir() -> Path:
-    """Per-user cache directory, created if missing; a private temp dir if not writable."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "disclosure-search"
+def cache_dir() -> Path | None:
+    """Per-user cache directory (created if missing), else a private temp dir, else None."""
     try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "disclosure-search"
         base.mkdir(parents=True, exist_ok=True)
         if os.access(base, os.W_OK):
             return base
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home directory to be found
         pass
-    uid = getattr(os, "getuid", lambda: "user")()
-    fallback = Path(tempfile.gettempdir()) / f"disclosure-search-{uid}"
-    fallback.mkdir(parents=True, exist_ok=True)
+    fallback = Path(tempfile.gettempdir()) / f"disclosure-search-{getattr(os, 'getuid', lambda: 'user')()}"
+    try:
+        fallback.mkdir(mode=0o700, exist_ok=True)
+        info = fallback.stat()
+    except OSError:
+        return None
+    # A shared temp dir: use it only if it is ours and nobody else can write to it.
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+        return None
     return fallback
 
 
-def jieba_cache_path() -> Path:
-    """Where jieba's prefix-dictionary cache lives.
+# --- jieba's prefix dictionary, cached ---------------------------------------------------
+# jieba builds a prefix dictionary (every word and every prefix of one, ~500,000 entries)
+# from its dict.txt at start-up (~0.5 s). Its own cache is a marshal dump that, on Python
+# 3.11, loads no faster than rebuilding. This cache stores the words as one UTF-8 blob and
+# the frequencies as an int64 array, which loads in ~0.15 s, and holds no code (unlike a
+# pickle), so a file planted in a cache directory can at worst mis-segment.
+_CACHE_MAGIC = b"disclosure-search jieba prefix dict v1\n"
 
-    jieba skips its staleness check for its bundled dictionary, so the jieba version (which
-    pins the dictionary) and the Python version (marshal format) are in the name instead.
+
+def jieba_cache_path() -> Path | None:
+    """The cache file for this jieba and its dictionary, or None if there is nowhere to keep it.
+
+    The name carries jieba's version and the dictionary's size and mtime, so an upgraded
+    jieba or an edited dictionary never reads a stale cache.
     """
     import jieba
 
-    return cache_dir() / f"jieba-{jieba.__version__}-py{sys.version_info[0]}{sys.version_info[1]}.cache"
+    directory = cache_dir()
+    if directory is None:
+        return None
+    stat = _jieba_dict_path().stat()
+    return directory / f"jieba-{jieba.__version__}-{stat.st_size:x}-{stat.st_mtime_ns:x}.cache"
+
+
+def _jieba_dict_path() -> Path:
+    import jieba
+
+    return Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+
+
+def _read_prefix_dict(path: Path) -> tuple[dict[str, int], int] | None:
+    """The cached (FREQ, total), or None when the file is missing, truncated or foreign."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_CACHE_MAGIC) + 16
+    if not blob.startswith(_CACHE_MAGIC) or len(blob) < head:
+        return None
+    total = int.from_bytes(blob[head - 16:head - 8], "little")
+    size = int.from_bytes(blob[head - 8:head], "little")
+    numbers = blob[head + size:]
+    if len(numbers) % 8:
+        return None
+    try:
+        words = blob[head:head + size].decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return None
+    freqs = array("q")
+    freqs.frombytes(numbers)
+    if len(words) != len(freqs):
+        return None
+    return dict(zip(words, freqs.tolist())), total
+
+
+def _write_prefix_dict(path: Path, freq: dict[str, int], total: int) -> None:
+    words = "\n".join(freq).encode("utf-8")
+    body = b"".join((_CACHE_MAGIC, total.to_bytes(8, "little"), len(words).to_bytes(8, "little"),
+                     words, array("q", freq.values()).tobytes()))
+    try:  # write then rename: a process reading meanwhile sees the old file or the new one
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
+        os.replace(temp, path)
+    except OSError as error:
+        log.debug("jieba cache not written to %s: %s", path, error)
 
 
 class _JiebaEngine:
@@ -155,12 +224,21 @@ class _JiebaEngine:
     def __init__(self) -> None:
         import jieba
 
-        jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" lines are noise in a CLI
-        path = jieba_cache_path()
         self._tokenizer = jieba.Tokenizer()
-        self._tokenizer.tmp_dir, self._tokenizer.cache_file = str(path.parent), path.name
-        self._tokenizer.initialize()
+        self._load_dictionary()
         self._freq = self._tokenizer.FREQ
+
+    def _load_dictionary(self) -> None:
+        """What jieba's `initialize` does, with the cache above instead of jieba's."""
+        tokenizer = self._tokenizer
+        path = jieba_cache_path()
+        cached = _read_prefix_dict(path) if path and path.exists() else None
+        if cached is None:
+            cached = tokenizer.gen_pfdict(tokenizer.get_dict_file())
+            if path:
+                _write_prefix_dict(path, *cached)
+        tokenizer.FREQ, tokenizer.total = cached
+        tokenizer.initialized = True
 
     def cut(self, text: str) -> list[str]:
         return list(self._tokenizer.cut(text, HMM=True))
@@ -185,26 +263,31 @@ class _JiebaEngine:
 _JIEBA_HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _ASCII_RUN = re.compile(r"[a-zA-Z0-9+#&._%\-]+")
 _ASCII_JOIN = re.compile(r"[a-zA-Z0-9][+#&._%\-]")  # where the two patterns can disagree
+_ASCII_TOKEN_IN_JOINED = re.compile(r"(?<=\x00)[a-zA-Z0-9+#&._%\-]{2,}(?=\x00)")
 
 
 class _RjiebaEngine:
     """rjieba (jieba-rs): jieba's dictionary and HMM, compiled; `add_word`, no user dict file."""
 
     def __init__(self) -> None:
-        import rjieba
-
+        try:
+            import rjieba
+        except ImportError as error:  # an optional speed-up: say how to get it
+            raise RuntimeError("DISCLOSURE_TOKENIZER=rjieba needs rjieba: pip install rjieba") from error
         self._jieba = rjieba.Jieba()
 
     def cut(self, text: str) -> list[str]:
         tokens = self._jieba.cut(text, True)
-        if _ASCII_JOIN.search(text) and any(map(self._differs_from_jieba, tokens)):
+        if _ASCII_JOIN.search(text) and self._any_differs(tokens):
             return self._resplit_ascii(tokens)
         return tokens
 
-    def _differs_from_jieba(self, token: str) -> bool:
-        # Cheap tests first: this runs on every token of a text holding 1.5 or 7-12.
-        return (len(token) > 2 and token[0].isascii() and _ASCII_RUN.fullmatch(token) is not None
-                and _JIEBA_HMM_SKIP.fullmatch(token) is None and not self._jieba.has_word(token))
+    def _any_differs(self, tokens: list[str]) -> bool:
+        # One regex over all tokens instead of a Python call per token: this runs on
+        # nearly every text (any 1.5 qualifies) and must not eat rjieba's speed.
+        joined = "\x00" + "\x00".join(tokens) + "\x00"
+        return any(_JIEBA_HMM_SKIP.fullmatch(t) is None and not self._jieba.has_word(t)
+                   for t in _ASCII_TOKEN_IN_JOINED.findall(joined))
 
     def _resplit_ascii(self, tokens: list[str]) -> list[str]:
         """Join each run of adjacent non-dictionary ASCII tokens and split it as jieba does."""
@@ -234,9 +317,11 @@ class _RjiebaEngine:
 # --- Lexicon setup ---------------------------------------------------------------------
 
 # A user word gets this many times the frequency jieba's suggest_freq says it needs to be
-# cut whole on its own: enough to stay whole next to other words (checked on every sample
-# line), not so much that it steals characters from its neighbours (at 100×, 政府办 cuts
-# 市政府办公室 into 市/政府办/公室).
+# cut whole on its own (at least USER_WORD_MIN_FREQ): headroom to stay whole next to other
+# words, far below the frequencies of common words (政府 ~ 10^5), which is what keeps a user
+# word from taking characters from its neighbours. On the samples any floor from 1 to 10^6
+# gives the same cuts; what did take characters was a too-long user word (政府办公室 cut
+# 区政府办公室 as 区/政府办公室), which is why the lexicon leaves it out.
 USER_WORD_FREQ_MARGIN = 10
 USER_WORD_MIN_FREQ = 100
 
@@ -257,29 +342,36 @@ def _fee_variant(form: str) -> str | None:
 
 
 def lexicon_terms() -> list[str]:
-    """Every word the analyzer keeps whole, in term form: user words, synonym terms, X费用."""
+    """Every word the analyzer keeps whole, in term form: user words, synonym terms, X费用.
+
+    Not the values of one-way synonyms: they are looked for as the documents are cut.
+    """
     words: list[str] = list(lexicon.USER_WORDS)
     for group in lexicon.SYNONYMS:
         words.extend(group)
-    for key, values in lexicon.ONE_WAY_SYNONYMS.items():
-        words.append(key)
-        words.extend(values)
+    words.extend(lexicon.ONE_WAY_SYNONYMS)
     forms = [t for t in (term_form(w) for w in words) if t]
     forms += [v for v in map(_fee_variant, forms) if v]
     return list(dict.fromkeys(forms))
 
 
+def _synonym_groups() -> list[list[str]]:
+    """The equivalence groups in term form: the lexicon's, each X费 with X费用."""
+    groups = [list(dict.fromkeys(term_form(w) for w in group)) for group in lexicon.SYNONYMS]
+    for group in groups:
+        group.extend(v for v in map(_fee_variant, list(group)) if v and v not in group)
+    in_groups = {w for group in groups for w in group}
+    groups += [[w, v] for w in map(term_form, lexicon.USER_WORDS)
+               if (v := _fee_variant(w)) and w not in in_groups]
+    return [group for group in groups if len(group) > 1]
+
+
 def _synonym_map() -> dict[str, tuple[str, ...]]:
     """term form → the other term forms a query for it also looks for."""
-    groups = [[term_form(w) for w in group] for group in lexicon.SYNONYMS]
-    for group in groups:
-        group.extend(v for v in map(_fee_variant, list(group)) if v)
-    groups += [[w, v] for w in map(term_form, lexicon.USER_WORDS) if (v := _fee_variant(w))]
     table: dict[str, list[str]] = {}
-    for group in groups:
-        forms = list(dict.fromkeys(group))
-        for form in forms:
-            table.setdefault(form, []).extend(f for f in forms if f != form)
+    for group in _synonym_groups():
+        for form in group:
+            table.setdefault(form, []).extend(f for f in group if f != form)
     for key, values in lexicon.ONE_WAY_SYNONYMS.items():
         form = term_form(key)
         table.setdefault(form, []).extend(v for v in map(term_form, values) if v != form)
@@ -337,6 +429,7 @@ class Analyzer:
             engine.add_word(word, freq)
         self._expand = _expansions(self.lexicon_words, base_parts)
         self._synonyms = _synonym_map()
+        self._misleading = {term_form(k): {term_form(v) for v in vs} for k, vs in lexicon.MISLEADING_PARTS.items()}
         # Sub-words depend on the word alone; the vocabulary repeats, so remember them.
         self._parts = lru_cache(maxsize=1 << 17)(self._word_parts)
 
@@ -349,8 +442,10 @@ class Analyzer:
         return out
 
     def _word_parts(self, word: str) -> tuple[str, ...]:
+        """A word's recall sub-words: jieba's search-mode grams, then the lexicon's."""
         parts = _search_grams(word, self._engine.is_word) + list(self._expand.get(word, ()))
-        return tuple(p for p in dict.fromkeys(parts) if _is_term(p))
+        misleading = self._misleading.get(word, ())
+        return tuple(p for p in dict.fromkeys(parts) if _is_term(p) and p not in misleading)
 
     # Normalisation ------------------------------------------------------------------
 
@@ -368,7 +463,10 @@ class Analyzer:
 
     def cut(self, text: str) -> list[str]:
         """Precise tokens (jieba `cut`, HMM on) for the `precise` column and phrases."""
-        return [t for t in self._engine.cut(_cut_form(text)) if _is_term(t)]
+        stop = lexicon.STOP_WORDS
+        # _is_term, with its common case inlined: this is the indexing hot loop.
+        return [t for t in self._engine.cut(_cut_form(text))
+                if t not in stop and (t.isalnum() or _is_term(t))]
 
     def cut_for_search(self, text: str) -> list[str]:
         """Recall tokens for the `recall` column: jieba `cut_for_search` + lexicon sub-words.
@@ -428,15 +526,16 @@ class Analyzer:
         """A user's query → required terms, each a list of alternatives (any one matches).
 
         "培训费" → [["培训费", "培训经费", …]]; "公车 培训" → [["公车", "公务用车", …], ["培训"]].
-        Whitespace separates query words. Each word is cut with the *precise* cut, not the
-        search cut: every token is required, and the search cut would also require each
-        2/3-character sub-word. That adds no recall (wherever a word is indexed, its
-        sub-words are in the recall column) but loses documents whose cut differs around a
-        sub-word: 晋城市政府 is cut 晋城市/政府, so its recall tokens lack the 市政府 that
-        the search cut of 市政府办培训费 would require. The precise cut of a whole item
-        (市政府办培训费 → 市政府办/培训费) is the cut the same item gets in a document, so
-        item names stay findable whole and by their parts (培训 is a recall sub-word of
-        培训费). tests/test_tokenizer.py checks this on every item name in the samples.
+        Whitespace separates query words. Each word is cut with the *precise* cut, and each
+        token's synonyms are its alternatives. Not the search cut: it would also require
+        each 2/3-character sub-word of the query, and a document that uses a synonym does not
+        contain them (招待费's sub-word 招待 is nowhere in 公务接待费; 会务 is not in 会议费).
+        Where the query's own word is indexed, the search cut adds nothing either: a word's
+        sub-words are always indexed with it. Parts still find wholes, because the recall
+        column holds each word's sub-words (培训 → 培训费, 市政府办培训费); a whole item name
+        that jieba splits (市政府办培训费 → 市政府办/培训费) finds the item because the same
+        name gets the same cut in the document. tests/test_tokenizer.py checks both on
+        every item name of the samples.
         An alternative of several tokens (a synonym jieba splits) is space-joined: a phrase.
         """
         groups: list[list[str]] = []
@@ -452,10 +551,15 @@ class Analyzer:
         return list(dict.fromkeys([token, *(a for a in analysed if a)]))
 
     def synonym_rules(self) -> list[str]:
-        """The synonyms as Solr/Elasticsearch rules over term forms ("a, b" / "a => a, b")."""
-        rules = [", ".join(dict.fromkeys(term_form(w) for w in group)) for group in lexicon.SYNONYMS]
+        """The synonyms as Solr/Elasticsearch rules ("a, b" / "a => a, b") over analysed
+        tokens, for an index whose text this analyzer pre-tokenised (multi-token terms are
+        space-separated, as synonym_graph expects)."""
+        def analysed(word: str) -> str:
+            return " ".join(self.cut(word))
+
+        rules = [", ".join(dict.fromkeys(map(analysed, group))) for group in _synonym_groups()]
         for key, values in lexicon.ONE_WAY_SYNONYMS.items():
-            rules.append(f"{term_form(key)} => " + ", ".join([term_form(key), *map(term_form, values)]))
+            rules.append(f"{analysed(key)} => " + ", ".join(dict.fromkeys(map(analysed, (key, *values)))))
         return rules
 
 
@@ -476,13 +580,14 @@ _build_lock = threading.Lock()
 def get_analyzer(engine: str | None = None) -> Analyzer:
     """The process's analyzer for `engine` ("jieba" default, or "rjieba"), built once."""
     name = engine_name(engine)
-    # lru_cache alone lets two threads that miss at once both build (loading the dictionary
-    # twice, and handing out two analyzers); the lock makes the second wait, then hit.
+    # functools.cache (lru_cache without a bound) alone lets two threads that miss at once
+    # both build, loading the dictionary twice and handing out two analyzers; the lock makes
+    # the second wait, then hit.
     with _build_lock:
         return _build(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _build(name: str) -> Analyzer:
     started = time.perf_counter()
     engine: _Engine = _JiebaEngine() if name == "jieba" else _RjiebaEngine()

@@ -3,6 +3,7 @@
     disclosure parse FILE... [--json]          parse disclosures and print the document model
     disclosure index PATH... [--rebuild]       build or update the index, with a per-file report
     disclosure search [QUERY] [filters] [--json]
+    disclosure serve [--index FILE] [--host H] [--port P]
 
 `--json` prints DESIGN.md §4's parse contract (UTF-8, amounts in yuan as numbers, null for
 missing values). A file that cannot be read gets one line on stderr saying why, and the
@@ -57,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", default="20")
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=run_search)
+
+    serve = commands.add_parser("serve", help="启动网站 (serve the web app)")
+    _index_option(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=None, help="gunicorn worker processes (default: cores)")
+    serve.set_defaults(handler=run_serve)
     return parser
 
 
@@ -122,12 +130,18 @@ def run_index(args: argparse.Namespace) -> int:
     from indexer.ingest import ingest
 
     try:
+        progress = not args.quiet and sys.stderr.isatty()
         if args.rebuild and not _elasticsearch():
             report = _rebuild_sqlite(args, default_index_path(args.index))
+        elif args.rebuild:
+            backend = open_index(args.index)
+            # A new versioned index behind the alias; the alias moves only when complete.
+            with backend.rebuild() as fresh:
+                report = ingest(args.paths, fresh, rebuild=True, workers=args.workers, progress=progress)
+            backend.close()
         else:
             backend = open_index(args.index)
-            report = ingest(args.paths, backend, rebuild=args.rebuild, workers=args.workers,
-                            progress=not args.quiet and sys.stderr.isatty())
+            report = ingest(args.paths, backend, workers=args.workers, progress=progress)
             backend.close()
     except IndexUnavailable as error:
         print(f"错误 {error}", file=sys.stderr)
@@ -203,6 +217,13 @@ def run_search(args: argparse.Namespace) -> int:
         line = f"第{hit.location['page']}页" if "page" in hit.location else f"第{hit.location.get('line', '?')}行"
         print(f"[{RECORD_TYPE_LABELS.get(hit.record_type, hit.record_type)}] {hit.name}{amount}"
               f"  — {hit.unit or ''} {hit.year or ''} {where} {line}")
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from webapp.serve import serve
+
+    serve(args.index, args.host, args.port, args.workers)
     return EXIT_OK
 
 
