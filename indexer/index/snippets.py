@@ -35,16 +35,24 @@ def snippet(text: str, words: tuple[str, ...] | list[str], window: int = WINDOW)
     return "".join(pieces).replace("\n", " ")
 
 
+# Quotes and brackets inside words are ignored when matching: the analyzer reads
+# “三公”经费 as 三公经费 and 因公出国（境）费 as 因公出国境费.
+_IGNORED = set("\"'“”‘’()（）「」")
+
+
 def _match_spans(folded: str, words: list[str]) -> list[tuple[int, int]]:
-    """Non-overlapping spans of the words, longest word first at each position."""
+    """Non-overlapping spans of the words in `folded`, longest word first."""
+    kept = [i for i, ch in enumerate(folded) if ch not in _IGNORED]
+    squeezed = "".join(folded[i] for i in kept)
     marks = [0] * len(folded)
-    for word in sorted(set(words), key=len, reverse=True):
-        position = folded.find(word)
+    for word in sorted({"".join(ch for ch in w if ch not in _IGNORED) for w in words} - {""}, key=len, reverse=True):
+        position = squeezed.find(word)
         while position >= 0:
-            if not any(marks[position:position + len(word)]):
-                for i in range(position, position + len(word)):
+            span = range(kept[position], kept[position + len(word) - 1] + 1)
+            if not any(marks[i] for i in span):
+                for i in span:
                     marks[i] = 1
-            position = folded.find(word, position + len(word))
+            position = squeezed.find(word, position + len(word))
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(marks):
