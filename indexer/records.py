@@ -38,6 +38,7 @@ class IndexedDocument:
     title: str | None
     warnings: list[str] = field(default_factory=list)
     parse_json: dict[str, Any] = field(default_factory=dict)
+    indexed_at: str | None = None  # ISO time the index stored it (set by the backend)
 
     @property
     def facets(self) -> dict[str, Any]:

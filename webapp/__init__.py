@@ -32,11 +32,12 @@ def create_app(index: str | Path | None = None, backend: IndexBackend | None = N
     app.json.ensure_ascii = False
     app.extensions["disclosure_backend"] = backend or open_index(index, readonly=True)
 
-    from webapp import formatting, security
+    from webapp import errors, formatting, security
     from webapp.views import api, exports, pages
 
     formatting.register(app)
     security.register(app)
+    errors.register(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(exports.blueprint)

@@ -397,6 +397,7 @@ def indexed_document_from_source(source: dict[str, Any], with_parse: bool) -> In
         province=source.get("province"), city=source.get("city"), county=source.get("county"),
         title=source.get("title"), warnings=list(source.get("warnings") or []),
         parse_json=(source.get("parse_json") or {}) if with_parse else {},
+        indexed_at=source.get("indexed_at"),
     )
 
 

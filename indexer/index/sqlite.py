@@ -320,7 +320,7 @@ class SQLiteIndex:
                 params.extend(values)
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         rows = self._connection().execute(
-            f"SELECT * FROM documents{where} ORDER BY year DESC, unit", params).fetchall()
+            f"SELECT * FROM documents{where} ORDER BY indexed_at DESC, year DESC, unit", params).fetchall()
         return [self._document(row, with_parse=False) for row in rows]
 
     def document(self, doc_id: str) -> IndexedDocument | None:
@@ -333,7 +333,7 @@ class SQLiteIndex:
             doc_id=row["doc_id"], content_hash=row["content_hash"], path=row["path"], unit=row["unit"],
             year=row["year"], kind=row["kind"], scope=row["scope"], province=row["province"], city=row["city"],
             county=row["county"], title=row["title"], warnings=json.loads(row["warnings"]),
-            parse_json=json.loads(row["parse_json"]) if with_parse else {},
+            parse_json=json.loads(row["parse_json"]) if with_parse else {}, indexed_at=row["indexed_at"],
         )
 
     def stats(self) -> dict[str, Any]:

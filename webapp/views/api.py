@@ -1,0 +1,749 @@
+"""The JSON API: the pages' data as DESIGN.md §4 contracts, and its OpenAPI document.
+
+    GET /api/search                             SearchResult.to_json() + query, page, limit, links
+    GET /api/documents                          the indexed documents (metadata, no parse)
+    GET /api/documents/<doc_id>                 the whole parse contract plus index metadata
+    GET /api/documents/<doc_id>/tables/<n>      one table of a document
+    GET /api/documents/<doc_id>/forms/<n>       one performance form of a document
+    GET /api/openapi.json                       OpenAPI 3.1 description of all of the above
+                                                and of /search.csv, /search.xlsx, /search.atom
+
+Amounts are numbers in yuan, missing values null. Bad parameters answer 400 with
+{"error": "<中文说明>", "parameter": "<name>"}; unknown documents, tables and forms 404 with
+the same shape. Unknown query parameters are ignored. The views catch `QueryError` and
+`IndexUnavailable` themselves, so they never depend on an app-wide error handler.
+
+The helpers here (search plumbing, links, source URLs) are shared with views/exports.py.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from indexer.index.contract import (
+    FACET_FIELDS,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    SORTS,
+    Hit,
+    IndexUnavailable,
+    SearchRequest,
+    SearchResult,
+)
+from indexer.parsers.catalog import KIND_BY_KEY
+from indexer.query import AmountBound, ParsedQuery, QueryError
+from indexer.records import RECORD_TYPE_LABELS, RECORD_TYPES, IndexedDocument
+from indexer.search import KINDS, SearchOptions, build_request
+from webapp.backend import analyzer, backend
+from webapp.params import KNOWN, MAX_LENGTH, MAX_VALUES, MONEY_UNITS, search_options
+
+blueprint = Blueprint("api", __name__)
+
+DOCUMENT_FILTERS = ("unit", "year", "kind", "region")
+MAX_DOC_ID = 128
+
+# ------------------------------------------------------------------ errors
+
+
+def error_response(message: str, parameter: str | None, status: int, **extra: Any) -> Response:
+    response = jsonify({"error": message, "parameter": parameter, **extra})
+    response.status_code = status
+    return response
+
+
+def parameter_of(error: QueryError) -> tuple[str, dict[str, Any]]:
+    """The request parameter at fault. Options name themselves (year, min, …); problems
+    inside the query language name the part (金额, 年度 …), which the person typed into `q`."""
+    name = error.field
+    if name in request.args or name in KNOWN or name in ("doc_id", "n"):
+        return name, {}
+    return "q", {"field": name}
+
+
+def json_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """QueryError → 400, IndexUnavailable → 503, both as JSON naming the parameter."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            check_query_string()
+            return view(*args, **kwargs)
+        except QueryError as error:
+            parameter, extra = parameter_of(error)
+            return error_response(error.message or str(error), parameter, 400, **extra)
+        except IndexUnavailable as error:
+            return error_response(f"索引暂时不可用：{error}", None, 503)
+
+    return wrapper
+
+
+def check_query_string() -> None:
+    limit = current_app.config.get("MAX_QUERY_STRING", 4_000)
+    if len(request.query_string) > limit:
+        sizes = {name: sum(len(v) for v in request.args.getlist(name)) for name in request.args}
+        name = max(sizes, key=sizes.get) if sizes else "q"
+        raise QueryError(name, f"查询参数过长（整个查询字符串最多 {limit} 个字符），请缩短参数 {name}")
+
+
+def not_found(message: str, parameter: str) -> Response:
+    return error_response(message, parameter, 404)
+
+
+# ------------------------------------------------------------------ search plumbing
+
+
+@dataclass
+class Search:
+    """One validated search of the current request."""
+
+    options: SearchOptions
+    request: SearchRequest
+    parsed: ParsedQuery
+    description: str = ""
+    args: list[tuple[str, str]] = field(default_factory=list)
+
+
+def current_search(default_limit: int = 20) -> Search:
+    options = search_options(request, default_limit=default_limit)
+    search_request, parsed = build_request(options, analyzer())
+    return Search(options, search_request, parsed, describe(parsed, search_request), search_args())
+
+
+def describe(parsed: ParsedQuery, search_request: SearchRequest) -> str:
+    """What the whole search means in Chinese: the query text and every filter option."""
+    filters: dict[str, list[str]] = {}
+    for name, values in search_request.filters.items():
+        key = {"record_type": "type"}.get(name, name)
+        filters[key] = list(dict.fromkeys(filters.get(key, []) + list(values)))
+    low = (AmountBound(search_request.min_amount, search_request.min_inclusive)
+           if search_request.min_amount is not None else None)
+    high = (AmountBound(search_request.max_amount, search_request.max_inclusive)
+            if search_request.max_amount is not None else None)
+    return ParsedQuery(terms=list(parsed.terms), filters=filters, min_amount=low, max_amount=high).describe()
+
+
+def search_args(drop: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """The request's search parameters, in order, without unknown ones (and without `drop`)."""
+    dropped = set(drop)
+    return [(name, value) for name, value in request.args.items(multi=True)
+            if name in KNOWN and name not in dropped and value != ""]
+
+
+def site_url(path: str, args: list[tuple[str, str]] | None = None) -> str:
+    """An absolute URL on this site (respecting a script root)."""
+    url = request.url_root.rstrip("/") + path
+    return url + ("?" + urlencode(args) if args else "")
+
+
+def document_path(doc_id: str) -> str:
+    return "/documents/" + quote(doc_id, safe="")
+
+
+def iterate_hits(search_request: SearchRequest, limit: int) -> Iterable[tuple[SearchResult, list[Hit]]]:
+    """The whole result set in chunks of MAX_LIMIT (never more than `limit` hits, and never
+    deeper than the backend pages: MAX_OFFSET + MAX_LIMIT)."""
+    limit = min(limit, MAX_OFFSET + MAX_LIMIT)
+    seen = 0
+    page = 1
+    while seen < limit:
+        chunk = SearchRequest(text=search_request.text, filters=search_request.filters,
+                              min_amount=search_request.min_amount, min_inclusive=search_request.min_inclusive,
+                              max_amount=search_request.max_amount, max_inclusive=search_request.max_inclusive,
+                              sort=search_request.sort, page=page, limit=MAX_LIMIT, facets=(),
+                              include_subtotals=search_request.include_subtotals)
+        result = backend().search(chunk)
+        hits = result.hits[:limit - seen]
+        if not hits:
+            return
+        yield result, hits
+        seen += len(hits)
+        if len(result.hits) < MAX_LIMIT or seen >= result.total:
+            return
+        page += 1
+
+
+def export_capacity() -> int:
+    """Rows one download may hold: EXPORT_LIMIT, within what the backend can page to."""
+    try:
+        limit = int(current_app.config.get("EXPORT_LIMIT", 10_000))
+    except (TypeError, ValueError):
+        limit = 10_000
+    return max(1, min(limit, MAX_OFFSET + MAX_LIMIT))
+
+
+class SourceLinks:
+    """The page where a hit is seen: a table (its row highlighted), a form, a section, or the
+    document. Line items, metrics and self-evaluations name their table by title; the table
+    index comes from the document's `table` records, fetched once per document.
+
+    URL scheme of the HTML views (views/pages.py): /documents/<id>,
+    /documents/<id>/tables/<n>?row=<r>&q=<q>, /documents/<id>/forms/<n>,
+    /documents/<id>/sections/<n>?q=<q> (q highlights the searched words).
+    """
+
+    def __init__(self, query: str = "") -> None:
+        self._tables: dict[str, list[tuple[str, tuple[int, int], int]]] = {}
+        self._query = (query or "").strip()
+
+    def prefetch(self, hits: Iterable[Hit]) -> None:
+        wanted = sorted({h.doc_id for h in hits if h.doc_id not in self._tables
+                         and h.record_type not in ("table", "form", "section") and (h.location or {}).get("table")})
+        for start in range(0, len(wanted), 20):
+            ids = wanted[start:start + 20]
+            for doc_id in ids:
+                self._tables[doc_id] = []
+            table_request = SearchRequest(filters={"doc_id": ids, "record_type": ["table"]}, facets=())
+            for _, tables in iterate_hits(table_request, MAX_OFFSET):
+                for hit in tables:
+                    index = (hit.payload or {}).get("table_index")
+                    if isinstance(index, int):
+                        self._tables.setdefault(hit.doc_id, []).append(
+                            (hit.name, _position(hit.location), index))
+
+    def path(self, hit: Hit) -> str:
+        base = document_path(hit.doc_id)
+        location = hit.location or {}
+        payload = hit.payload or {}
+        words = [("q", self._query)] if self._query else []
+        if hit.record_type == "table" and isinstance(payload.get("table_index"), int):
+            return _with_args(f"{base}/tables/{payload['table_index']}", words)
+        if hit.record_type == "form" and isinstance(payload.get("form_index"), int):
+            return f"{base}/forms/{payload['form_index']}"
+        if hit.record_type == "section":
+            number = hit.record_id.rsplit(":", 1)[-1]
+            if number.isdigit():
+                return _with_args(f"{base}/sections/{number}", words)
+        title = location.get("table")
+        if title:
+            index = self._table_index(hit.doc_id, title, _position(location))
+            if index is not None:
+                row = location.get("row")
+                return _with_args(f"{base}/tables/{index}",
+                                  ([("row", str(row))] if isinstance(row, int) else []) + words)
+        return base
+
+    def url(self, hit: Hit) -> str:
+        return site_url(self.path(hit))
+
+    def _table_index(self, doc_id: str, title: str, position: tuple[int, int]) -> int | None:
+        if doc_id not in self._tables:
+            self.prefetch([_Probe(doc_id, {"table": title})])
+        same = [(pos, index) for name, pos, index in self._tables.get(doc_id, []) if name == title]
+        if not same:
+            return None
+        before = [entry for entry in same if entry[0] <= position]
+        return max(before)[1] if before else min(same)[1]
+
+
+def _with_args(path: str, args: list[tuple[str, str]]) -> str:
+    return path + ("?" + urlencode(args) if args else "")
+
+
+@dataclass
+class _Probe:
+    """Just enough of a Hit for `SourceLinks.prefetch`."""
+
+    doc_id: str
+    location: dict[str, Any]
+    record_type: str = "line_item"
+
+
+def _position(location: dict[str, Any] | None) -> tuple[int, int]:
+    location = location or {}
+    page, line = location.get("page"), location.get("line")
+    return (page if isinstance(page, int) else 0, line if isinstance(line, int) else 0)
+
+
+# ------------------------------------------------------------------ documents
+
+
+def _document_summary(document: IndexedDocument) -> dict[str, Any]:
+    return {
+        "doc_id": document.doc_id, "unit": document.unit, "year": document.year, "kind": document.kind,
+        "scope": document.scope, "province": document.province, "city": document.city,
+        "county": document.county, "title": document.title, "warning_count": len(document.warnings or []),
+        "url": site_url(document_path(document.doc_id)),
+        "api_url": site_url("/api" + document_path(document.doc_id)),
+    }
+
+
+def _document_filters() -> tuple[dict[str, list[str]], list[str], list[str]]:
+    """year/kind go to the backend (exact); unit (contains) and region (prefix of 省/市/区县)
+    are matched here the way /api/search matches them."""
+    backend_filters: dict[str, list[str]] = {}
+    for name in request.args:
+        values = request.args.getlist(name)
+        if name in DOCUMENT_FILTERS and len(values) > MAX_VALUES:
+            raise QueryError(name, f"参数 {name} 的取值过多（最多 {MAX_VALUES} 个）")
+        if name in DOCUMENT_FILTERS and any(len(v) > MAX_LENGTH for v in values):
+            raise QueryError(name, f"参数 {name} 过长（最多 {MAX_LENGTH} 个字符）")
+    years = []
+    for raw in request.args.getlist("year"):
+        value = raw.strip().rstrip("年")
+        if not value:
+            continue
+        if not value.isdigit() or not 1990 <= int(value) <= 2100:
+            raise QueryError("year", f"年度“{raw[:30]}”无效：请填写如 2023 的年份")
+        years.append(str(int(value)))
+    kinds = []
+    for raw in request.args.getlist("kind"):
+        value = raw.strip()
+        if not value:
+            continue
+        if value not in KINDS:
+            raise QueryError("kind", f"类型“{raw[:30]}”无效：可选 budget（预算）或 final_account（决算）")
+        kinds.append(KINDS[value])
+    if years:
+        backend_filters["year"] = years
+    if kinds:
+        backend_filters["kind"] = kinds
+    units = [v.strip() for v in request.args.getlist("unit") if v.strip()]
+    regions = [v.strip() for v in request.args.getlist("region") if v.strip()]
+    return backend_filters, units, regions
+
+
+@blueprint.get("/api/documents")
+@json_errors
+def documents() -> Any:
+    backend_filters, units, regions = _document_filters()
+    listed = backend().documents(backend_filters or None)
+    if units:
+        listed = [d for d in listed if d.unit and any(u in d.unit for u in units)]
+    if regions:
+        listed = [d for d in listed
+                  if any((place or "").startswith(r) for r in regions for place in (d.province, d.city, d.county))]
+    return jsonify({"total": len(listed), "documents": [_document_summary(d) for d in listed]})
+
+
+def _lookup(doc_id: str) -> IndexedDocument | None:
+    if not doc_id or len(doc_id) > MAX_DOC_ID:
+        return None
+    return backend().document(doc_id)
+
+
+def _missing_document(doc_id: str) -> Response:
+    return not_found(f"没有找到文档 {doc_id[:MAX_DOC_ID]}：索引中没有这个文档ID", "doc_id")
+
+
+@blueprint.get("/api/documents/<doc_id>")
+@json_errors
+def document(doc_id: str) -> Any:
+    found = _lookup(doc_id)
+    if found is None:
+        return _missing_document(doc_id)
+    parse = dict(found.parse_json or {})
+    body = {
+        "doc_id": found.doc_id, "content_hash": found.content_hash,
+        "url": site_url(document_path(found.doc_id)), "api_url": site_url("/api" + document_path(found.doc_id)),
+        "metadata": _document_summary(found),
+        **parse,
+    }
+    body.setdefault("document", {k: v for k, v in found.facets.items()} | {"title": found.title})
+    body.setdefault("warnings", list(found.warnings or []))
+    return jsonify(body)
+
+
+def _part(doc_id: str, n: int, key: str, noun: str, parameter: str = "n") -> tuple[IndexedDocument | None, Any]:
+    found = _lookup(doc_id)
+    if found is None:
+        return None, _missing_document(doc_id)
+    items = (found.parse_json or {}).get(key) or []
+    if not 0 <= n < len(items):
+        return None, not_found(f"文档 {doc_id} 没有第 {n} 个{noun}（共 {len(items)} 个，编号从 0 开始）", parameter)
+    return found, items[n]
+
+
+def _part_body(found: IndexedDocument, n: int, kind: str, item: dict[str, Any]) -> dict[str, Any]:
+    info = (found.parse_json or {}).get("document") or {}
+    count = len((found.parse_json or {}).get(f"{kind}s") or [])
+    path = f"{document_path(found.doc_id)}/{kind}s/{n}"
+    return {
+        "doc_id": found.doc_id, "index": n, "count": count,
+        "document": {"title": info.get("title", found.title), "unit": info.get("unit", found.unit),
+                     "year": info.get("year", found.year), "kind": info.get("kind", found.kind)},
+        "url": site_url(path), "api_url": site_url("/api" + path),
+        kind: item,
+    }
+
+
+@blueprint.get("/api/documents/<doc_id>/tables/<int:n>")
+@json_errors
+def table(doc_id: str, n: int) -> Any:
+    found, item = _part(doc_id, n, "tables", "报表")
+    if found is None:
+        return item
+    body = _part_body(found, n, "table", item)
+    kind = item.get("kind")
+    body["table_kind_label"] = KIND_BY_KEY[kind].title if kind in KIND_BY_KEY else None
+    return jsonify(body)
+
+
+@blueprint.get("/api/documents/<doc_id>/forms/<int:n>")
+@json_errors
+def form(doc_id: str, n: int) -> Any:
+    found, item = _part(doc_id, n, "forms", "绩效目标表")
+    if found is None:
+        return item
+    return jsonify(_part_body(found, n, "form", item))
+
+
+# ------------------------------------------------------------------ search
+
+
+def last_page(total: int, limit: int) -> int:
+    return max(1, min(math.ceil(total / limit), MAX_OFFSET // limit + 1))
+
+
+@blueprint.get("/api/search")
+@json_errors
+def search() -> Any:
+    current = current_search()
+    result = backend().search(current.request)
+    page, limit = current.request.page, current.request.limit
+    pages = last_page(result.total, limit)
+    links = SourceLinks(current.options.query)
+    links.prefetch(result.hits)
+    body = result.to_json()
+    for hit, data in zip(result.hits, body["hits"]):
+        data["url"] = links.url(hit)
+        data["document_url"] = site_url(document_path(hit.doc_id))
+    args = search_args(drop=("page",))
+
+    def at(path: str, number: int | None = None) -> str:
+        return site_url(path, args + ([("page", str(number))] if number and number > 1 else []))
+
+    export_args = search_args(drop=("page", "limit"))
+    body.update({
+        "query": current.description,
+        "page": page, "limit": limit, "pages": pages, "sort": current.request.sort,
+        "links": {
+            "self": at("/api/search", page),
+            "first": at("/api/search", 1),
+            "prev": at("/api/search", page - 1) if page > 1 else None,
+            "next": at("/api/search", page + 1) if page < pages else None,
+            "last": at("/api/search", pages),
+            "html": at("/search", page),
+            "csv": site_url("/search.csv", export_args),
+            "xlsx": site_url("/search.xlsx", export_args),
+            "atom": site_url("/search.atom", export_args),
+        },
+    })
+    return jsonify(body)
+
+
+# ------------------------------------------------------------------ OpenAPI
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_NULLABLE_INT = {"type": ["integer", "null"]}
+_AMOUNT = {"type": ["number", "null"], "description": "金额（元），数字；缺失为 null"}
+_LOCATION = {
+    "type": "object", "description": "出处：PDF 的页码或文本的行号，以及报表/绩效目标表和表内行",
+    "properties": {"page": {"type": "integer"}, "line": {"type": "integer"}, "end_line": {"type": "integer"},
+                   "table": {"type": "string"}, "form": {"type": "string"}, "row": {"type": "integer"}},
+}
+
+
+def _list_param(name: str, description: str, items: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "style": "form", "explode": True, "schema": {"type": "array", "items": items, "maxItems": MAX_VALUES}}
+
+
+def _param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+def search_parameters(paged: bool = True) -> list[dict[str, str]]:
+    names = ["q", "unit", "year", "kind", "type", "table_kind", "region", "min", "max", "unit_money", "sort"]
+    if paged:
+        names += ["page", "limit"]
+    return [{"$ref": f"#/components/parameters/{name}"} for name in names]
+
+
+def _components() -> dict[str, Any]:
+    kinds = list(KINDS)
+    record_types = list(RECORD_TYPES) + list(RECORD_TYPE_LABELS.values())
+    table_kinds = list(KIND_BY_KEY)
+    parameters = {
+        "q": _param("q", "查询语言：词语（全部须出现）、\"短语\"、-排除、单位:… 年度:2023 类型:预算 地区:晋城 "
+                         "记录:项目 表:项目支出、金额>=100万 / 10万-50万。可为空（只用筛选）。",
+                    {"type": "string", "maxLength": MAX_LENGTH}),
+        "unit": _list_param("unit", "单位名称（包含即可），可重复", {"type": "string"}),
+        "year": _list_param("year", "年度，如 2023，可重复", {"type": "string", "pattern": "^\\d{4}年?$"}),
+        "kind": _list_param("kind", "类型：budget（预算）或 final_account（决算），可重复",
+                            {"type": "string", "enum": kinds}),
+        "type": _list_param("type", "记录类型，可重复", {"type": "string", "enum": record_types}),
+        "table_kind": _list_param("table_kind", "报表种类（英文键，或其中文表名），可重复",
+                                  {"type": "string", "enum": table_kinds}),
+        "region": _list_param("region", "地区（省、市或区县名称的开头，如 晋城），可重复", {"type": "string"}),
+        "min": _param("min", "金额下限（含）：500000、50万、50万元、0.5亿；不带单位的数字按 unit_money 理解",
+                      {"type": "string"}),
+        "max": _param("max", "金额上限（含），写法同 min", {"type": "string"}),
+        "unit_money": _param("unit_money", "min/max 不带单位时的金额单位", {"type": "string", "enum": list(MONEY_UNITS),
+                                                                    "default": "万元"}),
+        "sort": _param("sort", "排序：relevance 相关度、amount 金额升序、-amount 金额降序、year 年度（新在前）",
+                       {"type": "string", "enum": list(SORTS), "default": "relevance"}),
+        "page": _param("page", f"页码（从 1 开始；偏移不超过 {MAX_OFFSET}）",
+                       {"type": "integer", "minimum": 1, "default": 1}),
+        "limit": _param("limit", "每页条数", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20}),
+        "doc_id": {"name": "doc_id", "in": "path", "required": True, "description": "文档ID（/api/documents 列出）",
+                   "schema": {"type": "string", "maxLength": MAX_DOC_ID}},
+        "n": {"name": "n", "in": "path", "required": True, "description": "序号，从 0 开始",
+              "schema": {"type": "integer", "minimum": 0}},
+    }
+    hit = {
+        "type": "object",
+        "required": ["record_type", "record_id", "doc_id", "unit", "year", "kind", "title", "name", "table_kind",
+                     "group", "is_subtotal", "amount_yuan", "snippet", "location"],
+        "properties": {
+            "record_type": {"type": "string", "enum": list(RECORD_TYPES)},
+            "record_id": {"type": "string"}, "doc_id": {"type": "string"},
+            "unit": _NULLABLE_STRING, "year": _NULLABLE_INT,
+            "kind": {"type": ["string", "null"], "enum": ["budget", "final_account", None]},
+            "title": _NULLABLE_STRING, "name": {"type": "string"},
+            "table_kind": _NULLABLE_STRING, "group": _NULLABLE_STRING, "is_subtotal": {"type": "boolean"},
+            "amount_yuan": _AMOUNT,
+            "snippet": {"type": "string", "description": "HTML：已转义的文本，匹配词以 <mark> 标出"},
+            "location": {"$ref": "#/components/schemas/Location"},
+            "url": {"type": "string", "format": "uri", "description": "出处页面（报表、绩效目标表、章节或文档）"},
+            "document_url": {"type": "string", "format": "uri"},
+        },
+    }
+    link = {"type": ["string", "null"], "format": "uri"}
+    schemas = {
+        "Error": {
+            "type": "object", "required": ["error", "parameter"],
+            "properties": {"error": {"type": "string", "description": "中文说明，指出出错的参数"},
+                           "parameter": {"type": ["string", "null"], "description": "出错的参数名"},
+                           "field": {"type": "string", "description": "查询语言中出错的部分（如 金额、年度）"}},
+        },
+        "Location": _LOCATION,
+        "Hit": hit,
+        "Facets": {"type": "object", "description": "字段 → {取值: 条数}（unit, year, kind, province, city, "
+                                                    "county, record_type, table_kind）",
+                   "propertyNames": {"enum": list(FACET_FIELDS)},
+                   "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}},
+        "SearchResponse": {
+            "type": "object",
+            "required": ["total", "hits", "facets", "query", "page", "limit", "pages", "links"],
+            "properties": {
+                "total": {"type": "integer", "minimum": 0}, "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                "facets": {"$ref": "#/components/schemas/Facets"},
+                "query": {"type": "string", "description": "理解到的检索条件（中文）"},
+                "page": {"type": "integer"}, "limit": {"type": "integer"}, "pages": {"type": "integer"},
+                "sort": {"type": "string", "enum": list(SORTS)},
+                "links": {"type": "object", "properties": {name: link for name in (
+                    "self", "first", "prev", "next", "last", "html", "csv", "xlsx", "atom")}},
+            },
+        },
+        "DocumentSummary": {
+            "type": "object",
+            "required": ["doc_id", "unit", "year", "kind", "scope", "province", "city", "county", "title",
+                         "warning_count", "url"],
+            "properties": {
+                "doc_id": {"type": "string"}, "unit": _NULLABLE_STRING, "year": _NULLABLE_INT,
+                "kind": {"type": ["string", "null"], "enum": ["budget", "final_account", None]},
+                "scope": {"type": ["string", "null"], "enum": ["unit", "department", None]},
+                "province": _NULLABLE_STRING, "city": _NULLABLE_STRING, "county": _NULLABLE_STRING,
+                "title": _NULLABLE_STRING, "warning_count": {"type": "integer", "minimum": 0},
+                "url": {"type": "string", "format": "uri"}, "api_url": {"type": "string", "format": "uri"},
+            },
+        },
+        "DocumentList": {
+            "type": "object", "required": ["total", "documents"],
+            "properties": {"total": {"type": "integer"},
+                           "documents": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentSummary"}}},
+        },
+        "Table": {
+            "type": "object", "required": ["title", "kind", "money_unit", "header", "rows", "empty", "location"],
+            "properties": {
+                "title": {"type": "string"}, "kind": {"type": ["string", "null"]},
+                "money_unit": _NULLABLE_STRING,
+                "header": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+                "rows": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+                "empty": {"type": "boolean"}, "location": {"$ref": "#/components/schemas/Location"},
+            },
+        },
+        "Form": {
+            "type": "object",
+            "required": ["project", "total_funds_yuan", "annual_funds_yuan", "indicators", "location"],
+            "properties": {
+                "project": _NULLABLE_STRING, "department": _NULLABLE_STRING, "implementer": _NULLABLE_STRING,
+                "attribute": _NULLABLE_STRING, "period": _NULLABLE_STRING,
+                "total_funds_yuan": _AMOUNT, "annual_funds_yuan": _AMOUNT,
+                "funding": {"type": "object", "additionalProperties": {
+                    "type": "object", "additionalProperties": _AMOUNT}},
+                "texts": {"type": "object", "additionalProperties": {"type": "string"}},
+                "indicators": {"type": "array", "items": {"type": "object", "properties": {
+                    "level1": _NULLABLE_STRING, "level2": _NULLABLE_STRING, "level3": {"type": "string"},
+                    "value": {"type": "string"}, "op": _NULLABLE_STRING, "number": {"type": ["number", "null"]},
+                    "unit": _NULLABLE_STRING, "side": {"type": "string", "enum": ["period", "annual"]}}}},
+                "location": {"$ref": "#/components/schemas/Location"},
+            },
+        },
+        "PartContext": {
+            "type": "object", "required": ["doc_id", "index", "count", "document", "url"],
+            "properties": {
+                "doc_id": {"type": "string"}, "index": {"type": "integer"}, "count": {"type": "integer"},
+                "document": {"type": "object", "properties": {"title": _NULLABLE_STRING, "unit": _NULLABLE_STRING,
+                                                              "year": _NULLABLE_INT, "kind": _NULLABLE_STRING}},
+                "url": {"type": "string", "format": "uri"}, "api_url": {"type": "string", "format": "uri"},
+            },
+        },
+        "TableResponse": {"allOf": [{"$ref": "#/components/schemas/PartContext"}, {
+            "type": "object", "required": ["table"],
+            "properties": {"table": {"$ref": "#/components/schemas/Table"},
+                           "table_kind_label": _NULLABLE_STRING}}]},
+        "FormResponse": {"allOf": [{"$ref": "#/components/schemas/PartContext"}, {
+            "type": "object", "required": ["form"], "properties": {"form": {"$ref": "#/components/schemas/Form"}}}]},
+        "DocumentDetail": {
+            "type": "object", "description": "`disclosure parse --json` 的完整解析结果（DESIGN.md §4），加上索引元数据",
+            "required": ["doc_id", "metadata", "document", "sections", "tables", "line_items", "forms",
+                         "self_evaluations", "metrics", "warnings"],
+            "properties": {
+                "doc_id": {"type": "string"}, "content_hash": {"type": "string"},
+                "url": {"type": "string", "format": "uri"}, "api_url": {"type": "string", "format": "uri"},
+                "metadata": {"$ref": "#/components/schemas/DocumentSummary"},
+                "document": {"type": "object", "properties": {
+                    "unit": _NULLABLE_STRING, "year": _NULLABLE_INT, "kind": _NULLABLE_STRING,
+                    "scope": _NULLABLE_STRING, "province": _NULLABLE_STRING, "city": _NULLABLE_STRING,
+                    "county": _NULLABLE_STRING, "title": _NULLABLE_STRING}},
+                "sections": {"type": "array", "items": {"type": "object", "properties": {
+                    "heading_path": {"type": "array", "items": {"type": "string"}}, "text": {"type": "string"},
+                    "location": {"$ref": "#/components/schemas/Location"}}}},
+                "tables": {"type": "array", "items": {"$ref": "#/components/schemas/Table"}},
+                "line_items": {"type": "array", "items": {"type": "object", "properties": {
+                    "table_kind": _NULLABLE_STRING, "code": _NULLABLE_STRING, "name": {"type": "string"},
+                    "amount_yuan": _AMOUNT, "amounts_yuan": {"type": "object", "additionalProperties": _AMOUNT},
+                    "is_subtotal": {"type": "boolean"}, "group": _NULLABLE_STRING,
+                    "location": {"$ref": "#/components/schemas/Location"}}}},
+                "forms": {"type": "array", "items": {"$ref": "#/components/schemas/Form"}},
+                "self_evaluations": {"type": "array", "items": {"type": "object", "properties": {
+                    "project": {"type": "string"}, "budget_yuan": _AMOUNT, "executed_yuan": _AMOUNT,
+                    "execution_rate": {"type": ["number", "null"]}, "score": {"type": ["number", "null"]},
+                    "location": {"$ref": "#/components/schemas/Location"}}}},
+                "metrics": {"type": "array", "items": {"type": "object", "properties": {
+                    "key": {"type": "string"}, "label": {"type": "string"}, "value": {"type": "number"},
+                    "unit": {"type": "string"}, "source": {"$ref": "#/components/schemas/Location"}}}},
+                "warnings": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    }
+    error = {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    responses = {
+        "BadRequest": error | {"description": "参数有误：error 说明原因，parameter 指出参数"},
+        "NotFound": error | {"description": "没有这个文档、报表或绩效目标表"},
+        "Unavailable": error | {"description": "索引暂时不可用"},
+    }
+    return {"parameters": parameters, "schemas": schemas, "responses": responses}
+
+
+def _json_ok(schema: str, description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+_ERRORS = {"400": {"$ref": "#/components/responses/BadRequest"},
+           "503": {"$ref": "#/components/responses/Unavailable"}}
+_ERRORS_404 = _ERRORS | {"404": {"$ref": "#/components/responses/NotFound"}}
+_EXPORT_HEADERS = {
+    "Content-Disposition": {"description": "attachment; filename*=UTF-8''disclosure-search-<查询>-<日期>.<扩展名>",
+                            "schema": {"type": "string"}},
+    "X-Export-Truncated": {"description": "结果超过导出上限时为 true（文件名也带“前N条”）",
+                           "schema": {"type": "string", "enum": ["true", "false"]}},
+    "X-Export-Total": {"description": "检索结果总数", "schema": {"type": "integer"}},
+    "X-Export-Rows": {"description": "文件中的数据行数", "schema": {"type": "integer"}},
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    limit = export_capacity()
+    columns = "单位, 年度, 类型, 记录类型, 名称, 所属单位/分组, 金额（元）, 金额（万元）, 报表, 来源位置, 文档ID, 链接"
+    doc_path = [{"$ref": "#/components/parameters/doc_id"}]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "disclosure-search API",
+            "version": "1.0.0",
+            "summary": "预算/决算公开文件检索的 JSON 接口",
+            "description": ("参数与命令行 `disclosure search` 相同（`-` 换成 `_`）。金额一律为以元计的数字，"
+                            "缺失为 null。参数有误返回 400 与 {\"error\", \"parameter\"}；未知参数被忽略。"),
+        },
+        "servers": [{"url": request.url_root.rstrip("/") or "/"}],
+        "paths": {
+            "/api/search": {"get": {
+                "operationId": "search", "summary": "检索（同 /search 页面）",
+                "parameters": search_parameters(),
+                "responses": {"200": _json_ok("SearchResponse", "检索结果、分面计数与翻页链接"), **_ERRORS},
+            }},
+            "/api/documents": {"get": {
+                "operationId": "listDocuments", "summary": "已收录的文档",
+                "parameters": [{"$ref": f"#/components/parameters/{n}"} for n in ("unit", "year", "kind", "region")],
+                "responses": {"200": _json_ok("DocumentList", "文档列表（不含解析内容），年度新在前"), **_ERRORS},
+            }},
+            "/api/documents/{doc_id}": {"get": {
+                "operationId": "getDocument", "summary": "一份文档的完整解析结果",
+                "parameters": doc_path,
+                "responses": {"200": _json_ok("DocumentDetail", "解析结果加元数据"), **_ERRORS_404},
+            }},
+            "/api/documents/{doc_id}/tables/{n}": {"get": {
+                "operationId": "getTable", "summary": "文档中的第 n 张报表（从 0 开始）",
+                "parameters": doc_path + [{"$ref": "#/components/parameters/n"}],
+                "responses": {"200": _json_ok("TableResponse", "报表"), **_ERRORS_404},
+            }},
+            "/api/documents/{doc_id}/forms/{n}": {"get": {
+                "operationId": "getForm", "summary": "文档中的第 n 张项目支出绩效目标表（从 0 开始）",
+                "parameters": doc_path + [{"$ref": "#/components/parameters/n"}],
+                "responses": {"200": _json_ok("FormResponse", "绩效目标表"), **_ERRORS_404},
+            }},
+            "/api/openapi.json": {"get": {
+                "operationId": "openapi", "summary": "本文档（OpenAPI 3.1）",
+                "responses": {"200": {"description": "OpenAPI 文档",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}},
+            }},
+            "/search.csv": {"get": {
+                "operationId": "exportCsv", "summary": "检索结果全部导出为 CSV（UTF-8 带 BOM）",
+                "description": (f"当前检索的全部结果（不止一页），最多 {limit} 行；列：{columns}。"
+                                "page、limit 被忽略。以 = + - @ 开头的文本前加 '，防止公式注入。"),
+                "parameters": search_parameters(paged=False),
+                "responses": {"200": {"description": "CSV 文件（流式）", "headers": _EXPORT_HEADERS,
+                                      "content": {"text/csv": {"schema": {"type": "string"}}}}, **_ERRORS},
+            }},
+            "/search.xlsx": {"get": {
+                "operationId": "exportXlsx", "summary": "检索结果全部导出为 Excel（XLSX）",
+                "description": (f"同 CSV，最多 {limit} 行；金额为数字（万元保留两位小数），表头加粗并冻结；"
+                                "第二张工作表“检索条件”说明检索、总数与是否截断。"),
+                "parameters": search_parameters(paged=False),
+                "responses": {"200": {"description": "XLSX 文件", "headers": _EXPORT_HEADERS, "content": {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                        {"schema": {"type": "string", "contentMediaType":
+                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}}},
+                              **_ERRORS},
+            }},
+            "/search.atom": {"get": {
+                "operationId": "searchFeed", "summary": "检索的 Atom 订阅：匹配的文档，最新收录在前",
+                "description": "每份匹配的文档一条：标题为文档标题，摘要列出匹配记录的名称，链接到 /documents/<id>。",
+                "parameters": search_parameters(paged=False),
+                "responses": {"200": {"description": "Atom 1.0", "content": {
+                    "application/atom+xml": {"schema": {"type": "string"}}}}, **_ERRORS},
+            }},
+        },
+        "components": _components(),
+    }
+
+
+@blueprint.get("/api/openapi.json")
+@json_errors
+def openapi() -> Any:
+    return jsonify(openapi_document())
+
+
+def openapi_path(rule: str) -> str:
+    """A Flask rule as an OpenAPI path: /api/documents/<doc_id>/tables/<int:n> → …/{doc_id}/tables/{n}."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
