@@ -75,7 +75,7 @@ def link_with(body: str, param: str, value: str) -> str:
 
 def text_of(body: str) -> str:
     """The visible text, tags removed, whitespace squeezed (good enough for assertions)."""
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.DOTALL)
     return " ".join(re.sub(r"<[^>]+>", " ", body).split())
 
 
@@ -302,6 +302,14 @@ def test_bad_parameters_get_a_400_page_naming_them(client, query, parameter):
     assert "Traceback" not in body
 
 
+def test_overlong_urls_are_refused_politely(client):
+    body = get(client, "/search?q=" + "培" * 600, 400)
+    assert "搜索词" in body
+    body = get(client, "/search?" + "&".join(f"x{i}=1" for i in range(800)), 414)
+    assert "网址过长" in body
+    assert client.post("/search").status_code == 405
+
+
 def test_api_errors_are_json(client):
     response = client.get("/api/no-such-thing")
     assert response.status_code == 404
@@ -343,7 +351,7 @@ def test_table_page(client, docs):
     assert "2023年项目支出预算表（本年预算）" in text
     assert "单位：万元" in text
     assert re.search(r'<tr id="r5" class="is-match"[^>]*>', body)
-    row = re.search(r'<tr id="r5".*?</tr>', body, re.S).group(0)
+    row = re.search(r'<tr id="r5".*?</tr>', body, re.DOTALL).group(0)
     assert "市政府办培训费" in row and '<td class="num">25.00</td>' in row
     assert 'colspan="3"' in body  # 2023年财政拨款 spans its three columns
     # rows are numbered the way locations count them (header rows first)
@@ -543,3 +551,53 @@ def test_unexpected_errors_are_a_500_page_without_details(sample_index):
     assert "服务器出错了" in body and "secret internal detail" not in body and "Traceback" not in body
     api = client.get("/api/boom")
     assert api.status_code == 500 and api.is_json and "secret" not in api.get_data(as_text=True)
+
+
+# ------------------------------------------------------------------ a PDF original
+
+@pytest.fixture(scope="module")
+def pdf_app(tmp_path_factory):
+    """A sample drawn as a real PDF (tests/pdf_factory.py) and indexed on its own."""
+    from indexer.index.sqlite import SQLiteIndex
+    from indexer.ingest import ingest
+    from tests.pdf_factory import render_text_extraction_as_pdf
+    from webapp import create_app
+
+    folder = tmp_path_factory.mktemp("pdf")
+    pdf = render_text_extraction_as_pdf(DATA / JINCHENG_OFFICE, folder / "jincheng-office.pdf")
+    backend = SQLiteIndex(folder / "index.sqlite")
+    assert ingest([pdf], backend, workers=1, progress=False).counts()["indexed"] == 1
+    backend.close()
+    app = create_app(folder / "index.sqlite")
+    app.config.update(TESTING=True)
+    doc_id = app.extensions["disclosure_backend"].documents()[0].doc_id
+    return app, doc_id, Path(pdf)
+
+
+def test_pdf_original_opens_at_the_page_of_the_record(pdf_app):
+    app, doc_id, _pdf = pdf_app
+    client = app.test_client()
+    body = get(client, "/search?q=培训费")
+    page_links = [h for h, label in links(body) if h.startswith(f"/documents/{doc_id}/file#page=")]
+    assert page_links and all(re.fullmatch(r".*#page=\d+", h) for h in page_links)
+    assert re.search(r"第\d+页", text_of(body))
+    pj = app.extensions["disclosure_backend"].document(doc_id).parse_json
+    n = next(i for i, t in enumerate(pj["tables"]) if t["kind"] == "project_expenditure")
+    page = pj["tables"][n]["location"]["page"]
+    table = get(client, f"/documents/{doc_id}/tables/{n}")
+    assert f'href="/documents/{doc_id}/file#page={page}"' in table
+    assert f"查看原文（第{page}页）" in text_of(table)
+    document = get(client, f"/documents/{doc_id}")
+    assert re.search(rf'href="/documents/{doc_id}/file#page=\d+"', document)
+
+
+def test_pdf_original_is_served_inline_as_pdf(pdf_app):
+    app, doc_id, pdf = pdf_app
+    response = app.test_client().get(f"/documents/{doc_id}/file")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.data == pdf.read_bytes()
+    # the browser's PDF viewer may embed the file itself, nothing else
+    assert "object-src 'self'" in response.headers["Content-Security-Policy"]
+    response.close()

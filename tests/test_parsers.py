@@ -216,3 +216,8 @@ def test_the_department_self_evaluation_reads_the_whole_budget_row():
     # Columns: 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分 — the 全年 figures count.
     assert evaluation.budget_yuan == Decimal("49292300") and evaluation.executed_yuan == Decimal("43091200")
     assert evaluation.execution_rate == Decimal("87.42") and evaluation.score == Decimal("99.68")
+
+
+def test_a_funding_label_cut_short_is_still_recognised():
+    [form] = parse_text(FORM.replace("市县（区）财政 资金\t\t600,000", "市县（区）财\t\t600,000")).forms
+    assert form.funding["annual"]["市县(区)财政资金"] == Decimal(600000)

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from werkzeug.exceptions import HTTPException
 
 from indexer.index.contract import IndexUnavailable
@@ -70,6 +78,16 @@ def register(app: Flask) -> None:
         return _respond(500, MESSAGES[500])
 
 
+def _without(parameter: str | None) -> str | None:
+    """The same search without the parameter at fault (None when the fault is inside q)."""
+    from urllib.parse import urlencode
+
+    if not parameter or parameter not in request.args:
+        return None
+    pairs = [(k, v) for k, values in request.args.lists() for v in values if k != parameter and k != "page"]
+    return "/search" + ("?" + urlencode(pairs) if pairs else "")
+
+
 def _respond(status: int, message: str, parameter: str | None = None) -> Response:
     if request.path.startswith("/api/"):
         response = jsonify({"error": message, "parameter": parameter})
@@ -80,6 +98,7 @@ def _respond(status: int, message: str, parameter: str | None = None) -> Respons
         "parameter_label": PARAMETER_LABELS.get(parameter or "", parameter),
         "on_search": status == 400 and (request.path == "/search" or request.path.startswith("/search.")),
         "q": request.args.get("q", "") if status == 400 else "",
+        "retry_url": _without(parameter) if status == 400 and request.path == "/search" else None,
     }
     try:
         return make_response(render_template("error.html", **context), status)

@@ -139,7 +139,7 @@ def _is_label(key: str) -> bool:
         _field_label(stripped) is not None
         or any(stripped.startswith(label) for label in TEXT_LABELS)
         or any(stripped.startswith(label) for label, _ in FUND_LABELS)
-        or any(stripped.startswith(source) for source in FUNDING_SOURCES)
+        or _funding_source(stripped) is not None
         or stripped in _HEADER_WORDS
     )
 
@@ -156,6 +156,15 @@ def _field_label(key: str) -> tuple[str, str] | None:
     for label, name in FIELD_LABELS:
         if key.startswith(label) or (len(key) >= 3 and label.startswith(key)):
             return label, name
+    return None
+
+
+def _funding_source(key: str) -> str | None:
+    """The funding source a label names, also when the cell cut it short ("市县(区)财")."""
+    for source in FUNDING_SOURCES:
+        full = label_key(source)
+        if key.startswith(full) or (len(key) >= 4 and full.startswith(key)):
+            return source
     return None
 
 
@@ -187,7 +196,7 @@ def _read_funds(cells: list[_Cell], funds: dict[str, Decimal | None],
     for index, cell in enumerate(cells):
         key = _strip_qizhong(cell.key)
         fund = next((name for label, name in FUND_LABELS if key.startswith(label)), None)
-        source = next((s for s in FUNDING_SOURCES if key.startswith(label_key(s))), None)
+        source = _funding_source(key)
         if not fund and not source:
             continue
         label = source if fund is None else next(l for l, n in FUND_LABELS if n == fund)

@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, g, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from markupsafe import Markup
 
 from analyzers.normalize import fold_width, join_broken_label
@@ -50,13 +59,18 @@ METRIC_ORDER = ("income_total", "expenditure_total", "yoy_change", "basic_expend
                 "procurement_total", "procurement_goods", "procurement_works", "procurement_services",
                 "performance_projects", "official_vehicles")
 SIDES = (("period", "实施期"), ("annual", "年度"))
-FUNDS_LABELS = {"period": "实施期资金总额", "annual": "年度资金总额"}
 _DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _NUMERIC = re.compile(r"^[\s+\-−]*[\d,，.]+\s*%?$")
 TEXT_SUFFIXES = {".txt", ".md", ".tsv"}
 
 
 # ------------------------------------------------------------------ pages
+
+@blueprint.before_request
+def _limit_query_string():
+    if len(request.query_string) > current_app.config.get("MAX_QUERY_STRING", 4_000):
+        abort(414)
+
 
 @blueprint.route("/")
 def home():
@@ -85,21 +99,20 @@ def search():
     last_page = min(pages_total, page_cap)
     state = _state_args()
     hits = [] if over_cap else [_hit_view(hit, options.query) for hit in result.hits]
-    context = dict(
-        options=options, parsed=parsed, described=parsed.describe(), result=result, hits=hits,
-        facets=_facet_groups(options, result, an), chips=_chips(options),
-        page=page, limit=limit, last_page=last_page, pages_total=pages_total, page_cap=page_cap,
-        page_links=_page_links(page, last_page), over_cap=over_cap, requested_page=request.args.get("page"),
-        beyond_results=(not over_cap and result.total > 0 and page > pages_total),
-        sort=search_request.sort, sort_labels=SORT_LABELS, money_units=MONEY_UNITS,
-        unit_money=request.args.get("unit_money") or "万元",
-        min_value=request.args.get("min", ""), max_value=request.args.get("max", ""),
-        export_query=urlencode([(k, v) for k, v in state if k not in ("page", "limit")]),
-        export_limit=current_app.config.get("EXPORT_LIMIT", 10_000),
-        has_state=any(k != "sort" for k, _ in state),
-        state=[(k, v) for k, v in state if k != "page"],
-        examples=EXAMPLES,
-    )
+    context = {
+        "options": options, "parsed": parsed, "described": parsed.describe(), "result": result, "hits": hits,
+        "facets": _facet_groups(options, result, an), "chips": _chips(options),
+        "page": page, "limit": limit, "last_page": last_page, "pages_total": pages_total, "page_cap": page_cap,
+        "page_links": _page_links(page, last_page), "over_cap": over_cap, "requested_page": request.args.get("page"),
+        "beyond_results": (not over_cap and result.total > 0 and page > pages_total),
+        "sort": search_request.sort, "sort_labels": SORT_LABELS, "money_units": MONEY_UNITS,
+        "unit_money": request.args.get("unit_money") or "万元",
+        "min_value": request.args.get("min", ""), "max_value": request.args.get("max", ""),
+        "export_query": urlencode([(k, v) for k, v in state if k not in ("page", "limit")]),
+        "export_limit": current_app.config.get("EXPORT_LIMIT", 10_000),
+        "state": [(k, v) for k, v in state if k != "page"],
+        "examples": EXAMPLES,
+    }
     return render_template("search.html", **context), (400 if over_cap else 200)
 
 
@@ -155,7 +168,8 @@ def table(doc_id: str, n: int):
         number = len(header) + offset + 1
         body_rows.append({
             "number": number, "match": number == row,
-            "cells": [{"html": _highlight(c, words), "numeric": bool(_NUMERIC.match(c or ""))}
+            "cells": [{"html": _highlight(c, words), "numeric": bool(_NUMERIC.match(c or "")),
+                       "label": len((c or "").strip()) > 4 and not _NUMERIC.match(c or "")}
                       for c in list(cells) + [""] * (width - len(cells))],
         })
     row_missing = row is not None and not any(r["match"] for r in body_rows) and not (1 <= row <= len(header))
@@ -182,9 +196,11 @@ def form(doc_id: str, n: int):
     sides = [{"key": side, "label": label,
               "rows": _indicator_rows([i for i in data.get("indicators") or [] if i.get("side") == side])}
              for side, label in SIDES]
+    marker = f"“{data.get('project')}”" if data.get("project") else None
+    form_warnings = [w for w in doc.parse_json.get("warnings") or [] if marker and marker in w]
     return render_template(
         "form.html", doc=doc, n=n, form=data, count=len(forms), forms=forms, sources=sources,
-        funding=funding, sides=sides, is_pdf=_is_pdf(doc),
+        funding=funding, sides=sides, is_pdf=_is_pdf(doc), warnings=form_warnings,
     )
 
 
@@ -269,6 +285,14 @@ def position(location: dict[str, Any] | None) -> str:
             return f"原文第{location['line']}–{end}行"
         return f"原文第{location['line']}行"
     return ""
+
+
+@blueprint.app_template_global()
+def display_url() -> str:
+    """This page's address as a person reads it (Chinese not percent-encoded), for print."""
+    from urllib.parse import unquote
+
+    return unquote(request.url)
 
 
 @blueprint.app_template_global()
@@ -456,7 +480,7 @@ def _hit_details(hit: Any) -> list[tuple[str, str]]:
 
 
 def amount_label(hit: Any) -> str:
-    return {"form": "年度资金", "self_evaluation": "全年执行数", "metric": "数值"}.get(hit.record_type, "金额")
+    return {"form": "年度资金", "self_evaluation": "全年执行数"}.get(hit.record_type, "金额")
 
 
 blueprint.add_app_template_global(amount_label, "amount_label")
