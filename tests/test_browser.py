@@ -86,3 +86,100 @@ def page(browser):
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def amounts_in_wan(page) -> list[float]:
+    """The amounts shown on the results page, read as a person reads them."""
+    values = []
+    for text in page.locator(".hit .hit-amount .amount").all_inner_texts():
+        text = text.replace(",", "")
+        if text.endswith("万元"):
+            values.append(float(text[:-2]))
+        elif text.endswith("元"):
+            values.append(float(text[:-1]) / 10000)
+    return values
+
+
+def test_citizen_searches_training_narrows_and_opens_the_sources(server, page, tmp_path):
+    page.goto(server + "/")
+    assert page.title() and "预算" in page.inner_text("body")
+    shot(page, "01-home")
+    page.fill("input[name=q]", "培训费")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?**")
+    assert "培训费" in page.inner_text(".hit-list")
+    assert page.locator(".hit mark").count() > 0
+    shot(page, "02-results-training")
+
+    # Narrow by a year facet: every hit is then from 2023.
+    page.locator("a.facet-link", has_text="2023").first.click()
+    page.wait_for_url("**year=2023**")
+    years = page.locator(".hit").all_inner_texts()
+    assert years and all("2023" in text for text in years)
+    shot(page, "03-results-2023")
+
+    # An amount filter in 万元: at least 20万元.
+    page.fill("input[name=min]", "20")
+    page.select_option("select[name=unit_money]", "万元")
+    page.get_by_role("button", name="应用金额条件").click()
+    page.wait_for_url("**min=20**")
+    amounts = amounts_in_wan(page)
+    assert amounts and all(a >= 20 for a in amounts)
+    assert "25.00万元" in page.inner_text(".hit-list")
+    shot(page, "04-results-min-20-wan")
+
+    # Download the whole result set as CSV.
+    with page.expect_download() as download_info:
+        page.get_by_text("下载 CSV").click()
+    target = tmp_path / "results.csv"
+    download_info.value.save_as(target)
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) >= 3 and "单位" in lines[0] and any("培训" in line for line in lines[1:])
+
+    # Open a performance form from the results.
+    form_hit = page.locator(".hit--form .hit-title a").first
+    name = form_hit.inner_text()
+    form_hit.click()
+    page.wait_for_url("**/forms/**")
+    body = page.inner_text("body")
+    assert name in body and "年度" in body and "实施期" in body and "≥" in body
+    shot(page, "05-form")
+
+    # Back to the results and into the table a project row came from.
+    page.go_back()
+    page.locator(".hit--line_item .hit-title a").first.click()
+    page.wait_for_url("**/tables/**")
+    assert "单位：万元" in page.inner_text("body")
+    assert page.locator("tr.is-highlighted, tr[aria-current], tr.highlight, tr.is-matched").count() >= 1
+    shot(page, "06-table")
+
+
+def test_journalist_filters_by_amount_and_sorts(server, page):
+    page.goto(server + "/search?q=" + "项目支出≥100万")
+    page.select_option("select[name=sort]", "-amount")
+    page.wait_for_url("**sort=-amount**")
+    amounts = amounts_in_wan(page)
+    assert amounts and amounts == sorted(amounts, reverse=True) and min(amounts) >= 100
+    assert "第" in page.inner_text(".hit-list")  # every hit says where it came from
+    shot(page, "07-journalist-sorted")
+
+
+def test_civil_servant_finds_last_years_project_form(server, page):
+    page.goto(server + "/search?q=OA协同办公系统运维费&type=form")
+    page.locator(".hit--form .hit-title a").first.click()
+    page.wait_for_url("**/forms/**")
+    body = page.inner_text("body")
+    assert "OA协同办公系统和门户网站运维费" in body and "系统维护次数" in body and "137" in body
+    shot(page, "08-civil-servant-form")
+
+
+def test_phone_layout(server, browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + "/search?q=培训费")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, "no sideways scrolling of the whole page on a phone"
+    shot(page, "09-phone-results")
+    context.close()

@@ -740,3 +740,11 @@ def _highlight(text: str, words: tuple[str, ...]) -> Markup:
         cursor = end
     pieces.append(html.escape(text[cursor:]))
     return Markup("".join(pieces))
+
+
+@blueprint.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says."""
+    from flask import redirect, url_for
+
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
