@@ -3,6 +3,7 @@
     disclosure parse FILE... [--json]          parse disclosures and print the document model
     disclosure index PATH... [--rebuild]       build or update the index, with a per-file report
     disclosure search [QUERY] [filters] [--json]
+    disclosure ask QUESTION [--json]           answer a question in plain Chinese, with its sources
     disclosure serve [--index FILE] [--host H] [--port P]
 
 `--json` prints DESIGN.md §4's parse contract (UTF-8, amounts in yuan as numbers, null for
@@ -58,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", default="20")
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=run_search)
+
+    ask = commands.add_parser("ask", help="问答 (answer a question, citing the documents)")
+    ask.add_argument("question", metavar="QUESTION", help="如：晋城市财政局2024年“三公”经费预算是多少？")
+    _index_option(ask)
+    ask.add_argument("--json", action="store_true", help="print DESIGN.md's ask contract as JSON")
+    ask.set_defaults(handler=run_ask)
 
     serve = commands.add_parser("serve", help="启动网站 (serve the web app)")
     _index_option(serve)
@@ -217,6 +224,42 @@ def run_search(args: argparse.Namespace) -> int:
         line = f"第{hit.location['page']}页" if "page" in hit.location else f"第{hit.location.get('line', '?')}行"
         print(f"[{RECORD_TYPE_LABELS.get(hit.record_type, hit.record_type)}] {hit.name}{amount}"
               f"  — {hit.unit or ''} {hit.year or ''} {where} {line}")
+    return EXIT_OK
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    from indexer.index import IndexUnavailable, open_index
+    from indexer.qa import ask
+
+    question = (args.question or "").strip()
+    if not question:
+        print("错误 问题不能为空", file=sys.stderr)
+        return EXIT_USAGE
+    if len(question) > 500:
+        print(f"错误 问题过长：最多 500 个字符，现有 {len(question)} 个", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        backend = open_index(args.index, readonly=True)
+        answer = ask(backend, question)
+    except IndexUnavailable as error:
+        print(f"错误 {error}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        json.dump(answer.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    print(answer.answer)
+    if answer.evidence:
+        print("依据：")
+        for number, evidence in enumerate(answer.evidence, 1):
+            print(f"  [{number}] {evidence.title or evidence.unit or ''}｜{evidence.location_text}")
+            if evidence.excerpt:
+                print(f"      {evidence.excerpt[:200]}")
+    if answer.nearest:
+        print("可参考（非所问）：")
+        for item in answer.nearest:
+            print(f"  - {item.get('unit') or ''} {item.get('year') or ''} {item.get('label') or ''} "
+                  f"{item.get('display') or ''}｜{item.get('location_text') or ''}")
     return EXIT_OK
 
 

@@ -27,12 +27,13 @@ from analyzers.amounts import format_yuan_as_wan
 from indexer.index.contract import Hit, SearchRequest, TextQuery
 from indexer.model import Location
 from indexer.qa.question import (
-    DERIVED_METRICS, FORM_FIELD_LABELS, KIND_LABELS, METRIC_LABELS, METRIC_WORDS, SELF_EVALUATION_LABELS, Catalog,
+    DERIVED_METRICS, KIND_LABELS, METRIC_LABELS, METRIC_WORDS, SELF_EVALUATION_LABELS, Catalog,
     DocRef, Measure, ParsedQuestion, name_key, normalize, parse_question,
 )
 
 ITEM_TYPES = ["line_item", "form", "self_evaluation"]
 PROJECT_TABLES = ["project_expenditure", "project_carryover"]
+ECONOMIC_TABLES = ["general_budget_basic_economic", "final_general_budget_basic"]
 THREE_PUBLIC_PARTS = {
     "three_public_total": ("合计",),
     "three_public_abroad": ("因公出国(境)费", "因公出国(境)费用"),
@@ -125,6 +126,32 @@ def percent_text(value: Decimal) -> str:
     return f"{Decimal(value).normalize():f}%"
 
 
+def _focus_groups(focus: list[str]) -> list[list[str]]:
+    """Focus words are alternatives within a kind: 预算数/决算数 words, then the item's names."""
+    bases = [f for f in focus if f in ("预算数", "决算数")]
+    names = [f for f in focus if f not in ("预算数", "决算数")]
+    return [g for g in (bases, names) if g]
+
+
+def _column_labels(header: list[list[str]], width: int) -> list[str]:
+    """Column names from a multi-row header: spanning cells filled rightwards, rows of
+    column numbers (1 2 3 …) skipped, labels joined with /."""
+    paths: list[list[str]] = [[] for _ in range(width)]
+    rows = [[re.sub(r"\s+", "", c or "") for c in row] + [""] * max(0, width - len(row)) for row in header]
+    rows = [r for r in rows if not all(re.fullmatch(r"\d*", c) for c in r)]
+    for number, cells in enumerate(rows):
+        filled, last = [], ""
+        for i, cell in enumerate(cells[:width]):
+            if cell:
+                last = cell
+            # A top row spans rightwards; the last header row names columns one by one.
+            filled.append(cell or (last if number < len(rows) - 1 and i > 0 else ""))
+        for i, cell in enumerate(filled):
+            if cell and (not paths[i] or paths[i][-1] != cell):
+                paths[i].append(cell)
+    return ["/".join(p) for p in paths]
+
+
 # ---------------------------------------------------------------------------- facts
 
 
@@ -144,7 +171,8 @@ class Fact:
 
     def row(self) -> dict[str, Any]:
         return {"unit": self.doc.unit, "year": self.doc.year, "kind": self.doc.kind, "basis": self.basis,
-                "label": self.label, "value": json_number(self.value) if isinstance(self.value, Decimal) else self.value,
+                "label": self.label,
+                "value": json_number(self.value) if isinstance(self.value, Decimal) else self.value,
                 "value_unit": self.unit, "display": self.display, "doc_id": self.doc.doc_id,
                 "location": self.evidence[0].location if self.evidence else {},
                 "location_text": self.evidence[0].location_text if self.evidence else ""}
@@ -203,7 +231,8 @@ class Answerer:
         if not self.catalog.docs:
             return self._none(q, "索引是空的（请先运行 disclosure index）")
         if parsed.unknown_unit:
-            return self._none(q, f"索引中没有“{parsed.unknown_unit}”的公开文件（现有单位：{'、'.join(self.catalog.units)}）")
+            held = "、".join(self.catalog.units)
+            return self._none(q, f"索引中没有“{parsed.unknown_unit}”的公开文件（现有单位：{held}）")
         units = parsed.units or None
         docs = self.catalog.select(units, parsed.years)
         if parsed.years and not docs:
@@ -213,11 +242,13 @@ class Answerer:
                 if retry is not None:
                     return retry
             return self._no_year(parsed)
+        if parsed.measure is None and parsed.qtype in ("change", "share"):
+            return (self._change if parsed.qtype == "change" else self._share)(parsed, docs)
         if parsed.measure is None:
-            return self._none(q, "未能识别要查询的指标或项目" + (f"（{'、'.join(parsed.unparsed)}）" if parsed.unparsed else ""),
-                              nearest=self._nearest_search(parsed, docs))
+            words = f"（{'、'.join(parsed.unparsed)}）" if parsed.unparsed else ""
+            return self._none(q, f"未能识别要查询的指标或项目{words}", nearest=self._nearest_search(parsed, docs))
         handler = {"ranking": self._ranking, "list": self._list, "change": self._change,
-                   "count": self._count}.get(parsed.qtype, self._value)
+                   "count": self._count, "share": self._share}.get(parsed.qtype, self._value)
         return handler(parsed, docs)
 
     def _drop_name_years(self, parsed: ParsedQuestion) -> Answer | None:
@@ -233,15 +264,15 @@ class Answerer:
 
     # -------------------------------------------------------------------- helpers
 
-    def _none(self, question: str, reason: str, nearest: list[Fact] | None = None,
-              extra: str = "") -> Answer:
-        nearest = nearest or []
+    def _none(self, question: str, reason: str, nearest: list[Fact] | None = None) -> Answer:
+        unique: dict[tuple, Fact] = {}
+        for fact in nearest or []:
+            unique.setdefault((fact.doc.doc_id, fact.label, fact.basis, str(fact.value)), fact)
+        nearest = list(unique.values())
         text = f"无相关数据：{reason}。"
         if nearest:
             shown = "；".join(f"{f.doc.unit}{f.doc.year}年{f.doc.kind_label}{f.label}{f.display}" for f in nearest[:3])
             text = f"无相关数据：{reason}；可参考（非所问）：{shown}。"
-        if extra:
-            text += extra
         return Answer(question=question, found=False, answer=text,
                       nearest=[dict(f.row(), excerpt=f.evidence[0].excerpt if f.evidence else "") for f in nearest],
                       evidence=[])
@@ -259,19 +290,15 @@ class Answerer:
 
     def _facts_any(self, parsed: ParsedQuestion, docs: list[DocRef]) -> list[Fact]:
         """The asked measure in other documents, for a `nearest` list."""
-        facts: list[Fact] = []
-        for doc in docs:
-            try:
-                facts.extend(self.facts(parsed, doc))
-            except Exception:  # nearest facts are a courtesy; never fail the answer for them
-                continue
-        return facts
+        return [fact for doc in docs for fact in self.facts(parsed, doc)]
 
     def _nearest_search(self, parsed: ParsedQuestion, docs: list[DocRef]) -> list[Fact]:
         words = [w for w in parsed.item_words + parsed.unparsed if w]
         if not words:
             return []
-        hits = self._search_words(" ".join(words), docs, ITEM_TYPES + ["metric"], limit=5)
+        hits = self._search_words(" ".join(words), docs, ITEM_TYPES + ["metric"], limit=20)
+        content = name_key("".join(words))
+        hits = [h for h in hits if SequenceMatcher(None, name_key(h.name), content).ratio() >= 0.5]
         facts = []
         for hit in hits[:5]:
             doc = self.doc_ref(hit.doc_id)
@@ -286,8 +313,9 @@ class Answerer:
     def _evidence(self, doc: DocRef, location: dict[str, Any], excerpt: str, heading: str | None = None) -> Evidence:
         return Evidence(doc.doc_id, doc.unit, doc.year, doc.title, dict(location), excerpt, heading)
 
-    def _table_row_text(self, doc_id: str, location: dict[str, Any]) -> str | None:
-        """The printed row a table location points at."""
+    def _table_row_text(self, doc_id: str, location: dict[str, Any], focus: Iterable[str] = ()) -> str | None:
+        """The printed row a table location points at (only the columns naming a `focus`
+        word, for a row of figures only)."""
         title, row = location.get("table"), location.get("row")
         if not title:
             return None
@@ -296,10 +324,21 @@ class Answerer:
                 continue
             if row is None:
                 return None
-            index = row - len(table.get("header") or []) - 1
+            header = table.get("header") or []
+            index = row - len(header) - 1
             rows = table.get("rows") or []
             if 0 <= index < len(rows):
-                return "  ".join(c.strip() for c in rows[index] if c and c.strip())
+                cells = rows[index]
+                if cells and re.fullmatch(r"[\d,.\s]+", cells[0] or "x"):
+                    # A row of figures only (决算 “三公” table): name each by its column.
+                    labels = _column_labels(header, len(cells))
+                    pairs = [(label, cell.strip()) for label, cell in zip(labels, cells, strict=False)
+                             if cell and cell.strip()]
+                    focus = [normalize(f) for f in focus if f]
+                    chosen = [p for p in pairs if focus and all(any(w in normalize(p[0]) for w in group)
+                                                                  for group in _focus_groups(focus))]
+                    return "；".join(f"{label} {cell}" for label, cell in (chosen or pairs))
+                return "  ".join(c.strip() for c in cells if c and c.strip())
         return None
 
     def _sentence(self, doc_id: str, location: dict[str, Any], words: Iterable[str]) -> tuple[str, str | None]:
@@ -401,10 +440,15 @@ class Answerer:
             return money_text(value)
         return f"{json_number(value)}{unit}"
 
-    def _metric_evidence(self, doc: DocRef, key: str, location: dict[str, Any]) -> Evidence:
+    def _metric_evidence(self, doc: DocRef, key: str, location: dict[str, Any], basis: str | None = None) -> Evidence:
+        label = METRIC_LABELS.get(key, key)
         if "table" in location:
-            excerpt = self._table_row_text(doc.doc_id, location) or ""
-            return self._evidence(doc, location, excerpt or METRIC_LABELS.get(key, key))
+            if location.get("row") is None:
+                return self._evidence(doc, location, f"{label}一行空白（表列有合计，空白即0）")
+            focus = [{"budget": "预算数", "final_account": "决算数"}.get(basis or doc.kind or "", "")]
+            focus += list(THREE_PUBLIC_PARTS.get(key, ()))
+            excerpt = self._table_row_text(doc.doc_id, location, focus) or ""
+            return self._evidence(doc, location, excerpt or label)
         words = [w for m in METRIC_WORDS if m.key == key for w in m.words if len(w) >= 2]
         sentence, heading = self._sentence(doc.doc_id, location, words + [METRIC_LABELS.get(key, key)])
         return self._evidence(doc, location, sentence, heading)
@@ -431,11 +475,12 @@ class Answerer:
         if found is None or found.get("amount_yuan") is None:
             # A blank part of a table that states its total is 0.
             value, location = Decimal(0), total["location"]
-            excerpt = (self._table_row_text(doc.doc_id, location) or "") + f"（{label}预算数空白，即0）"
+            excerpt = self._table_row_text(doc.doc_id, location, ["预算数", "合计"]) or ""
+            excerpt += f"；{label}预算数空白，即0"
         else:
             value, location = Decimal(str(found["amount_yuan"])), found["location"]
-            excerpt = self._table_row_text(doc.doc_id, location) or found["name"]
-        evidence = [self._evidence(doc, location, f"预算数：{excerpt}")]
+            excerpt = self._table_row_text(doc.doc_id, location, ["预算数", *THREE_PUBLIC_PARTS[key]]) or found["name"]
+        evidence = [self._evidence(doc, location, excerpt)]
         return Fact(value, "元", "budget", label, doc, evidence, money_text(value), "table",
                     note="决算表所列预算数")
 
@@ -485,16 +530,20 @@ class Answerer:
             return []
         hits = self._search_words(words, docs, ITEM_TYPES)
         content = name_key(words)
+        # The whole question: a unit's short name is often the start of an item's name
+        # (市政府办培训费); rows named after units (晋城市财政局) are skipped below.
         question = name_key(parsed.text)
+        units = {name_key(u) for u in self.catalog.units}
         scored: dict[str, tuple[int, float]] = {}
         for hit in hits:
             key = name_key(hit.name)
-            if key in scored or len(key) < 2:
+            if key in scored or len(key) < 2 or key in units or key in ("合计", "总计", "小计"):
                 continue
             ratio = SequenceMatcher(None, key, content).ratio() if content else 0.0
-            if key == content:
+            bare = self._strip_places(key)
+            if key == content or bare == content:
                 tier = 4
-            elif key in question and len(key) >= 3:
+            elif (key in question and len(key) >= 3) or (bare != key and bare in question and len(bare) >= 4):
                 tier = 3
             elif content and content in key and len(content) >= 2:
                 tier = 2
@@ -529,11 +578,25 @@ class Answerer:
             {"line_item": match.rows, "form": match.forms, "self_evaluation": match.evaluations}[
                 hit.record_type].append(hit)
         for match in matches.values():
-            self._link_near_names(match, parsed)
+            self._link_near_names(match)
             match.rows.sort(key=lambda h: (h.location.get("line") or 0))
         return list(matches.values())
 
-    def _link_near_names(self, match: ItemMatch, parsed: ParsedQuestion) -> None:
+    def _strip_places(self, key: str) -> str:
+        """洛阳市智慧教育云平台运维费 → 智慧教育云平台运维费: a unit's or place's name that
+        opens an item name is often left out when people ask."""
+        prefixes = getattr(self, "_prefixes", None)
+        if prefixes is None:
+            names = {name_key(u) for u in self.catalog.units}
+            for profile in self.catalog.profiles.values():
+                names.update(profile.region_tokens)
+            prefixes = self._prefixes = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+        for prefix in prefixes:
+            if key.startswith(prefix) and len(key) - len(prefix) >= 3:
+                return key[len(prefix):]
+        return key
+
+    def _link_near_names(self, match: ItemMatch) -> None:
         """A table row and its form often differ by a character or two (市政府办设备购置经费 /
         市政府办公设备购置经费): link them when the amounts agree."""
         if match.rows and match.forms:
@@ -574,19 +637,28 @@ class Answerer:
                     table = "，项目支出预算表列" + "、".join(format_yuan_as_wan(h.amount_yuan) for h in shown)
                     others = [h for h in budget_rows if h not in same]
                     if same and others:
-                        table += "（表中另有同名行" + "、".join(format_yuan_as_wan(h.amount_yuan) for h in others) + "）"
+                        table += "（表中另有同名行" + "、".join(format_yuan_as_wan(h.amount_yuan) for h in others)
+                        table += "）"
                 display = f"{yuan_text(value)}（绩效目标表年度资金总额{table}）"
                 facts.append(Fact(value, "元", "budget", name, doc, evidence, display, "form"))
         if not facts and budget_rows:
             tables: dict[str, list[Hit]] = {}
             for hit in budget_rows:
                 tables.setdefault(hit.location.get("table") or "", []).append(hit)
-            # Same-name rows of one table (差旅费 under two classifications) add up.
-            table, rows = max(tables.items(), key=lambda kv: (kv[1][0].table_kind in PROJECT_TABLES, len(kv[1])))
+            # A project table first, then an economic-classification table, then the first
+            # table naming it; same-name rows of those two kinds (差旅费 under two
+            # classifications) add up, elsewhere (收支总表: 本年 and 上年结转) the first row counts.
+            def rank(kv: tuple[str, list[Hit]]) -> tuple:
+                kind = kv[1][0].table_kind or ""
+                return (kind in PROJECT_TABLES, kind in ECONOMIC_TABLES, -(kv[1][0].location.get("line") or 0))
+            _, rows = max(tables.items(), key=rank)
+            if rows[0].table_kind not in PROJECT_TABLES and rows[0].table_kind not in ECONOMIC_TABLES:
+                rows = rows[:1]
             total = sum((h.amount_yuan for h in rows), Decimal(0))
             display = money_text(total)
             if len(rows) > 1:
-                display += "，为表中" + "、".join(format_yuan_as_wan(h.amount_yuan) for h in rows) + f"{len(rows)}行之和"
+                parts = "、".join(format_yuan_as_wan(h.amount_yuan) for h in rows)
+                display += f"，为表中{parts}{len(rows)}行之和"
             basis = "final_account" if doc.kind == "final_account" else "budget"
             facts.append(Fact(total, "元", basis, name, doc, [self._hit_evidence(h) for h in rows], display,
                               "line_item"))
@@ -604,7 +676,8 @@ class Answerer:
                 value = Decimal(str(p["execution_rate"]))
                 extra = ""
                 if p.get("budget_yuan") is not None and hit.amount_yuan is not None:
-                    extra = f"（全年预算{format_yuan_as_wan(p['budget_yuan'])}，执行{format_yuan_as_wan(hit.amount_yuan)}）"
+                    budget, executed = format_yuan_as_wan(p["budget_yuan"]), format_yuan_as_wan(hit.amount_yuan)
+                    extra = f"（全年预算{budget}，执行{executed}）"
                 facts.append(Fact(value, "%", "final_account", hit.name, match.doc, evidence,
                                   percent_text(value) + extra, "self_evaluation"))
             elif key == "score" and p.get("score") is not None:
@@ -613,7 +686,9 @@ class Answerer:
                                   f"{value.normalize():f}分", "self_evaluation"))
             elif key == "executed" and hit.amount_yuan is not None:
                 rate = f"，预算执行率{p['execution_rate']}%" if p.get("execution_rate") is not None else ""
-                budget = f"（全年预算{format_yuan_as_wan(p['budget_yuan'])}{rate}）" if p.get("budget_yuan") is not None else ""
+                budget = ""
+                if p.get("budget_yuan") is not None:
+                    budget = f"（全年预算{format_yuan_as_wan(p['budget_yuan'])}{rate}）"
                 facts.append(Fact(hit.amount_yuan, "元", "final_account", hit.name, match.doc, evidence,
                                   money_text(hit.amount_yuan) + budget, "self_evaluation", note="全年执行数"))
             elif key == "budget" and p.get("budget_yuan") is not None:
@@ -627,19 +702,16 @@ class Answerer:
         for hit in match.forms:
             form = self._form(hit)
             evidence = [self._hit_evidence(hit)] + [self._hit_evidence(h) for h in match.rows]
-            label = FORM_FIELD_LABELS.get(key, key)
             if key in ("annual_funds", "total_funds"):
                 raw = form.get(f"{key}_yuan")
                 if raw is None:
                     continue
                 value = Decimal(str(raw))
-                facts.append(Fact(value, "元", "budget", f"{hit.name}{label}", match.doc, evidence,
-                                  yuan_text(value), "form"))
+                facts.append(Fact(value, "元", "budget", hit.name, match.doc, evidence, yuan_text(value), "form"))
             else:
                 text = form.get(key)
                 if text:
-                    facts.append(Fact(str(text), "", "budget", f"{hit.name}{label}", match.doc, evidence,
-                                      str(text), "form"))
+                    facts.append(Fact(str(text), "", "budget", hit.name, match.doc, evidence, str(text), "form"))
         return facts
 
     def indicator_facts(self, match: ItemMatch, words: str, annual_first: bool = True) -> list[Fact]:
@@ -680,7 +752,16 @@ class Answerer:
                             note=indicator.get("side") or "")
                 facts.append((ratio + (0.01 if (indicator.get("side") == "annual") == annual_first else 0), fact))
         facts.sort(key=lambda rf: rf[0], reverse=True)
-        return [f for _, f in facts]
+        ordered = [f for _, f in facts]
+        if ordered:
+            top = ordered[0]
+            other = next((f for f in ordered[1:] if f.note != top.note and f.note
+                          and f.display.split("（")[0] != top.display.split("（")[0]
+                          and f.label.split("·")[0] == top.label.split("·")[0]), None)
+            if other is not None:
+                top.display += f"；{other.display.split('（')[1].rstrip('）')}为{other.display.split('（')[0]}"
+                top.evidence = top.evidence + other.evidence
+        return ordered
 
     # -------------------------------------------------------------------- facts for a doc
 
@@ -691,16 +772,28 @@ class Answerer:
         if measure.kind == "metric":
             return self.metric_facts(measure.key or "", doc)
         if measure.kind == "self_evaluation" and parsed.metric is not None:
-            return self._metric_rate_facts(parsed.metric.key or "", doc)
+            # 公车运行费用执行数: a project's self-evaluation if one carries the name, else
+            # the metric's 决算 (or its rate: 决算 ÷ the 预算数 printed beside it).
+            words = parsed.metric.words + parsed.item_text
+            matches = [m for m in self.find_items(parsed, [doc], words) if m.evaluations]
+            if matches:
+                return [f for m in matches for f in self._evaluation_facts(m, measure.key or "executed")]
+            key = parsed.metric.key or ""
+            if measure.key == "execution_rate":
+                return self._metric_rate_facts(key, doc)
+            wanted = "budget" if measure.key == "budget" else "final_account"
+            return [f for f in self.metric_facts(key, doc) if f.basis == wanted] if measure.key != "score" else []
         if measure.kind == "self_evaluation" and not parsed.item_words:
             return self._overall_evaluation_facts(doc, measure.key or "execution_rate")
         matches = self.find_items(parsed, [doc])
+        if not matches and measure.kind in ("indicator", "item"):
+            return self._indicator_first(parsed, doc)
         out: list[Fact] = []
         for match in matches:
             if measure.kind == "indicator" or (measure.kind == "item" and match.forms):
                 rest = self._indicator_words(parsed, match)
                 if rest:
-                    found = self.indicator_facts(match, rest)
+                    found = self.indicator_facts(match, rest, annual_first=parsed.side != "period")
                     if found:
                         out.extend(found)
                         continue
@@ -708,6 +801,34 @@ class Answerer:
                         continue
             out.extend(self.item_facts(match, parsed))
         return out
+
+    def _indicator_first(self, parsed: ParsedQuestion, doc: DocRef) -> list[Fact]:
+        """12345热线受理群众诉求件数: an indicator named in full after a project named in
+        short. Find the indicator in the document's forms, then check that the rest of the
+        words fit that form's project name."""
+        content = name_key(parsed.item_text)
+        if len(content) < 4:
+            return []
+        forms = self._search_words(parsed.item_text, [doc], ["form"])
+        best: tuple[float, ItemMatch, str] | None = None
+        for hit in forms:
+            form = self._form(hit)
+            for indicator in form.get("indicators") or []:
+                level3 = name_key(indicator.get("level3") or "")
+                if len(level3) < 3 or level3 not in content:
+                    continue
+                rest = content.replace(level3, "", 1)
+                project = self._strip_places(name_key(hit.name))
+                blocks = SequenceMatcher(None, rest, project).get_matching_blocks()
+                shared = sum(b.size for b in blocks)
+                if len(rest) < 2 or shared < min(4, len(rest)) or shared / len(rest) < 0.6:
+                    continue
+                score = len(level3) + shared / len(rest)
+                if best is None or score > best[0]:
+                    best = (score, ItemMatch(doc, name_key(hit.name), [hit.name], forms=[hit]), level3)
+        if best is None:
+            return []
+        return self.indicator_facts(best[1], best[2], annual_first=parsed.side != "period")
 
     def _indicator_words(self, parsed: ParsedQuestion, match: ItemMatch) -> str:
         """The question's words besides the project's name: the indicator asked for."""
@@ -735,7 +856,8 @@ class Answerer:
         if final is None or budget is None or not budget.value:
             return []
         rate = (final.value / budget.value * 100).quantize(Decimal("0.01"))
-        display = (f"{percent_text(rate)}（决算{format_yuan_as_wan(final.value)}÷预算{format_yuan_as_wan(budget.value)}）")
+        spent, planned = format_yuan_as_wan(final.value), format_yuan_as_wan(budget.value)
+        display = f"{percent_text(rate)}（决算{spent}÷预算{planned}）"
         return [Fact(rate, "%", "final_account", f"{METRIC_LABELS.get(key, key)}预算执行率", doc,
                      final.evidence[:1] + budget.evidence[:1], display, "derived")]
 
@@ -820,6 +942,8 @@ class Answerer:
         if measure.kind == "metric":
             return METRIC_LABELS.get(measure.key or "", measure.words)
         words = parsed.item_text or measure.words
+        if measure.kind == "self_evaluation" and parsed.metric is not None:
+            return f"{METRIC_LABELS.get(parsed.metric.key or '', parsed.metric.words)}的{measure.label}"
         if measure.kind == "self_evaluation":
             return f"“{words}”的{measure.label}" if words else measure.label
         if measure.kind == "form":
@@ -875,20 +999,24 @@ class Answerer:
     def _sentence_for(self, parsed: ParsedQuestion, fact: Fact) -> str:
         subject = self._subject(fact)
         if fact.source == "indicator":
-            return f"{fact.doc.unit}{fact.doc.year}年“{fact.label.split('·')[0]}”绩效目标表中“{fact.label.split('·')[1]}”的指标值为{fact.display}"
+            project, indicator = fact.label.split("·", 1)
+            return f"{fact.doc.unit}{fact.doc.year}年“{project}”绩效目标表中“{indicator}”的指标值为{fact.display}"
         if fact.source in ("form", "line_item") or (fact.source == "self_evaluation" and fact.unit == "元"):
             what = fact.note if fact.source == "self_evaluation" else ""
             verb = "安排" if fact.basis == "budget" else "支出"
             if fact.source == "self_evaluation":
                 return f"{fact.doc.unit}{fact.doc.year}年“{fact.label}”{what}为{fact.display}"
             if parsed.measure and parsed.measure.kind == "form":
-                return f"{fact.doc.unit}{fact.doc.year}年“{fact.label}”为{fact.display}"
+                return (f"{fact.doc.unit}{fact.doc.year}年“{fact.label}”绩效目标表中"
+                        f"{parsed.measure.label}为{fact.display}")
             return f"{subject}“{fact.label}”{verb}{fact.display}"
         if fact.source == "self_evaluation":
             return f"{fact.doc.unit}{fact.doc.year}年“{fact.label}”的{self._measure_label(parsed)}为{fact.display}"
         if fact.unit in COUNT_UNITS.values() and fact.source != "derived":
             return f"{fact.doc.unit}{fact.doc.year}年{fact.label}为{fact.display}"
         note = f"（{fact.note}）" if fact.note and fact.source == "derived" else ""
+        if fact.unit == "%":
+            return f"{fact.doc.unit}{fact.doc.year}年{fact.label}为{fact.display}"
         return f"{subject}{fact.label}为{fact.display}{note}"
 
     @staticmethod
@@ -906,8 +1034,11 @@ class Answerer:
                 parts.append(f"{KIND_LABELS.get(other.basis or '', '')}数{format_yuan_as_wan(other.value)}")
         for e in fact.evidence[1:]:
             if not e.location.get("table") and not e.location.get("form") and e.location.get("line"):
-                parts.append(f"情况说明第{e.location['line']}行所述相同" if "此处为" not in e.excerpt
-                             else f"情况说明第{e.location['line']}行{e.excerpt[e.excerpt.find('此处为'):].strip('（）')}")
+                line = e.location["line"]
+                if "此处为" in e.excerpt:
+                    parts.append(f"情况说明第{line}行{e.excerpt[e.excerpt.find('此处为'):].strip('（）')}")
+                else:
+                    parts.append(f"情况说明第{line}行所述相同")
                 break
         return f"（{'；'.join(parts)}）" if parts else ""
 
@@ -998,12 +1129,15 @@ class Answerer:
         # 3. 情况说明 states the change in a sentence: “三公”经费预算4.00万元比2023年减少7.00万元.
         stated = self._stated_change(key, doc)
         if stated is not None:
+            stated.question = parsed.question
             return stated
         current = self.metric_facts(key, doc)
-        return self._none(parsed.question, f"索引中没有{unit}{(doc.year or 0) - 1}年的文件，"
-                                           f"{doc.year}年文件也未说明{METRIC_LABELS.get(key, key)}比上年的变化", current)
+        label = METRIC_LABELS.get(key, key)
+        reason = f"索引中没有{unit}{(doc.year or 0) - 1}年的文件，{doc.year}年文件也未说明{label}比上年的变化"
+        return self._none(parsed.question, reason, current)
 
-    def _change_by_years(self, parsed: ParsedQuestion, unit: str, doc: DocRef, previous: DocRef | None) -> Answer | None:
+    def _change_by_years(self, parsed: ParsedQuestion, unit: str, doc: DocRef,
+                         previous: DocRef | None) -> Answer | None:
         if previous is None:
             previous = next((d for d in self.catalog.select([unit], [(doc.year or 0) - 1]) if d.kind == doc.kind), None)
         if previous is None:
@@ -1064,6 +1198,39 @@ class Answerer:
                 return Answer("", True, text, json_number(diff), "元", [evidence], rows=[fact.row()])
         return None
 
+    # -------------------------------------------------------------------- share
+
+    _SHARE_RE = re.compile(r"占(?:[^，,。；;\d]{0,12}?的?)?(?:比[例重]?为?)?(?P<pct>\d+(?:\.\d+)?)%")
+
+    def _share(self, parsed: ParsedQuestion, docs: list[DocRef]) -> Answer:
+        """占比: only as the document states it (情况说明: 项目支出206.5万元，占11.04%)."""
+        measure = parsed.measure
+        key = measure.key if measure and measure.kind == "metric" else None
+        if key is None:
+            return self._none(parsed.question, "占比只按文件情况说明中写明的指标回答，未能识别所问指标")
+        for doc in sorted(docs, key=lambda d: d.year or 0, reverse=True):
+            words = sorted({normalize(w) for m in METRIC_WORDS if m.key == key for w in m.words if len(w) >= 3}
+                           | {normalize(METRIC_LABELS.get(key, key))}, key=len, reverse=True)
+            for section in self.parse_json(doc.doc_id).get("sections", []):
+                for clause in re.split(r"[。；;\n]", section.get("text") or ""):
+                    for piece in re.split(r"(?<=%)[，,]", clause):
+                        norm = normalize(piece)
+                        position = next((norm.find(w) for w in words if w in norm), -1)
+                        if position < 0:
+                            continue
+                        match = self._SHARE_RE.search(norm, position)
+                        if not match or len(norm[position:match.start()]) > 40:
+                            continue
+                        value = Decimal(match.group("pct"))
+                        heading = (section.get("heading_path") or [None])[-1]
+                        evidence = self._evidence(doc, section.get("location") or {}, piece.strip(), heading)
+                        label = METRIC_LABELS.get(key, key)
+                        text = (f"{doc.unit}{doc.year}年{doc.kind_label}{label}占{percent_text(value)}，"
+                                f"见情况说明“{heading}”（{location_text(evidence.location)}）：“{piece.strip()}”。")
+                        return Answer(parsed.question, True, text, json_number(value), "%", [evidence])
+        current = [f for d in docs for f in self.metric_facts(key, d)]
+        return self._none(parsed.question, f"文件未写明{METRIC_LABELS.get(key, key)}的占比", current)
+
     # -------------------------------------------------------------------- ranking
 
     def _ranking(self, parsed: ParsedQuestion, docs: list[DocRef]) -> Answer:
@@ -1092,7 +1259,11 @@ class Answerer:
         if subject == "year":
             head = f"{top.doc.unit}{top.label}{word}的是{top.doc.year}年（{self._basis_word(top)}{top.display}）"
         else:
-            head = f"{scope}{top.label}{word}的单位是{top.doc.unit}（{top.doc.year}年{self._basis_word(top)}{top.display}）"
+            figure = f"{top.doc.year}年{self._basis_word(top)}{top.display}"
+            head = f"{scope}{top.label}{word}的单位是{top.doc.unit}（{figure}）"
+        tied = [f.doc.unit for f in facts[1:] if f.value == top.value]
+        if tied:
+            head += f"（与{'、'.join(tied)}并列）"
         if len(facts) == 1:
             head += "，索引中只有这一个可比的文件"
         rest = "、".join(f"{f.doc.unit}（{f.doc.year}年{self._basis_word(f)}{self._short(f)}）" for f in facts[1:])
@@ -1112,19 +1283,76 @@ class Answerer:
             return format_yuan_as_wan(fact.value)
         return fact.display
 
+    def _evaluation_hits(self, docs: list[DocRef]) -> list[Hit]:
+        scoped = [d.doc_id for d in docs if d.kind == "final_account"]
+        if not scoped:
+            return []
+        request = SearchRequest(filters={"record_type": ["self_evaluation"], "doc_id": scoped}, limit=100, facets=())
+        return [h for h in self.backend.search(request).hits if "整体" not in (h.name or "")]
+
+    @staticmethod
+    def _evaluation_value(hit: Hit, key: str) -> Decimal | None:
+        raw = {"execution_rate": hit.payload.get("execution_rate"), "score": hit.payload.get("score"),
+               "budget": hit.payload.get("budget_yuan"), "executed": hit.amount_yuan}.get(key)
+        return None if raw is None else Decimal(str(raw))
+
+    def _rank_evaluations(self, parsed: ParsedQuestion, docs: list[DocRef]) -> Answer:
+        key = parsed.measure.key or "executed"
+        label = SELF_EVALUATION_LABELS.get(key, key)
+        unit = {"execution_rate": "%", "score": "分"}.get(key, "元")
+        hits = [h for h in self._evaluation_hits(docs) if self._evaluation_value(h, key) is not None]
+        threshold = parsed.threshold
+        if threshold is not None:
+            hits = [h for h in hits if threshold.accepts(self._evaluation_value(h, key))]
+        hits.sort(key=lambda h: self._evaluation_value(h, key), reverse=parsed.descending)
+        if parsed.qtype == "list":
+            word = {">": "高于", ">=": "不低于", "<": "低于", "<=": "不高于"}[threshold.op] if threshold else ""
+            bound = f"{word}{threshold.yuan.normalize():f}{'%' if threshold.percent else '元'}" if threshold else ""
+            shown = "、".join(f"{h.name}（{self._evaluation_display(h, key)}）" for h in hits)
+            text = (f"{label}{bound}的项目共{len(hits)}个" + (f"：{shown}" if hits else "")
+                    + "（据项目单位自评汇总表）。")
+            return Answer(parsed.question, True, text, len(hits), "个", [self._hit_evidence(h) for h in hits],
+                          rows=[self._hit_row(h) for h in hits])
+        if not hits:
+            return self._not_found(parsed, docs)
+        top = hits[0]
+        word = "最高" if parsed.descending else "最低"
+        rest = "、".join(f"{h.name}（{self._evaluation_display(h, key)}）" for h in hits[1:4])
+        tied = [h.name for h in hits[1:] if self._evaluation_value(h, key) == self._evaluation_value(top, key)]
+        text = (f"{top.unit}{top.year}年{label}{word}的项目是“{top.name}”"
+                + (f"（与“{'”“'.join(tied)}”并列）" if tied else "") + f"，{self._evaluation_display(top, key)}"
+                + (f"，其后为{rest}" if rest else "") + f"；{self._where(top)}。")
+        return Answer(parsed.question, True, text, json_number(self._evaluation_value(top, key)), unit,
+                      [self._hit_evidence(h) for h in hits[:4]], rows=[self._hit_row(h) for h in hits])
+
+    def _evaluation_display(self, hit: Hit, key: str) -> str:
+        value = self._evaluation_value(hit, key)
+        if key == "execution_rate":
+            return percent_text(value)
+        if key == "score":
+            return f"{value.normalize():f}分"
+        return format_yuan_as_wan(value)
+
     def _rank_items(self, parsed: ParsedQuestion, docs: list[DocRef]) -> Answer:
+        if parsed.measure and parsed.measure.kind == "self_evaluation":
+            return self._rank_evaluations(parsed, docs)
         hits = self._project_hits(parsed, docs, sort="-amount" if parsed.descending else "amount", limit=10)
         if not hits:
             return self._not_found(parsed, docs)
         top = hits[0]
-        doc = self.doc_ref(top.doc_id)
         word = "最多" if parsed.descending else "最少"
         scope = "、".join(sorted({f"{self.doc_ref(h.doc_id).unit}{h.year}年" for h in hits}))
         rest = "、".join(f"{h.name}（{format_yuan_as_wan(h.amount_yuan)}）" for h in hits[1:4])
-        text = (f"{scope}金额{word}的项目是“{top.name}”，{money_text(top.amount_yuan, self._own_unit(top))}"
-                + (f"，其后为{rest}" if rest else "") + f"；见《{top.location.get('table') or ''}》第{top.location.get('line')}行。")
+        tied = [h.name for h in hits[1:] if h.amount_yuan == top.amount_yuan]
+        text = (f"{scope}金额{word}的项目是“{top.name}”" + (f"（与“{'”“'.join(tied)}”并列）" if tied else "")
+                + f"，{money_text(top.amount_yuan, self._own_unit(top))}"
+                + (f"，其后为{rest}" if rest else "") + f"；{self._where(top)}。")
         return Answer(parsed.question, True, text, json_number(top.amount_yuan), "元",
                       [self._hit_evidence(h) for h in hits[:4]], rows=[self._hit_row(h) for h in hits])
+
+    @staticmethod
+    def _where(hit: Hit) -> str:
+        return f"见《{hit.location.get('table') or hit.location.get('form') or ''}》第{hit.location.get('line')}行"
 
     def _hit_row(self, hit: Hit) -> dict[str, Any]:
         return {"unit": hit.unit, "year": hit.year, "kind": hit.kind, "name": hit.name, "group": hit.group,
@@ -1170,6 +1398,10 @@ class Answerer:
 
     def _list(self, parsed: ParsedQuestion, docs: list[DocRef]) -> Answer:
         threshold = parsed.threshold
+        if (parsed.measure and parsed.measure.kind == "self_evaluation") or (threshold and threshold.percent):
+            if parsed.measure is None or parsed.measure.kind != "self_evaluation":
+                parsed.measure = Measure("self_evaluation", "execution_rate", "预算执行率", "")
+            return self._rank_evaluations(parsed, docs)
         if parsed.subject == "unit" or (parsed.measure and parsed.measure.kind == "metric"
                                         and parsed.measure.key != "project_expenditure"):
             return self._list_units(parsed, docs)

@@ -65,6 +65,7 @@ def name_key(name: str) -> str:
     """A project or item name as compared across tables, forms and years: normalised,
     punctuation and a leading year dropped (2023培训费 ~ 培训费, 2023年政法… ~ 政法…)."""
     key = normalize(name)
+    key = re.sub(r"^(?:\(?[一二三四五六七八九十]+[)、.]|\d+[、.)]|[①②③④⑤⑥⑦⑧⑨⑩])", "", key)
     key = re.sub(r"[()\[\]、，,。.:：;；\-—_/|·]", "", key)
     stripped = _YEAR_PREFIX.sub("", key)
     return stripped if len(stripped) >= 2 else key
@@ -161,6 +162,13 @@ class UnitProfile:
     level: str | None  # the level character: 市 (city), 区/县/市 (county), 省
     party: bool  # 中共…委员会: its short names drop 中共
 
+    @property
+    def county_tokens(self) -> tuple[str, ...]:
+        if not self.county:
+            return ()
+        short = region_short(self.county)
+        return tuple(normalize(t) for t in (self.county, short) if t)
+
     @classmethod
     def of(cls, name: str, province: str | None, city: str | None, county: str | None) -> "UnitProfile":
         if not (province or city or county):
@@ -230,6 +238,11 @@ class Catalog:
             first = next(d for d in self.docs if d.unit == unit)
             self.profiles[unit] = UnitProfile.of(unit, first.province, first.city, first.county)
 
+    @property
+    def known_places(self) -> set[str]:
+        """Every region name of an indexed unit (full form)."""
+        return {r for p in self.profiles.values() for r in (p.province, p.city, p.county) if r}
+
     @classmethod
     def from_backend(cls, backend: Any) -> "Catalog":
         return cls(DocRef(d.doc_id, d.unit, d.year, d.kind, d.scope, d.province, d.city, d.county, d.title)
@@ -266,8 +279,12 @@ class Catalog:
     def _extend(self, profile: UnitProfile, text: str, start: int, end: int, body: str) -> UnitMatch | None:
         """Walk back from a body over the unit's own level character and region names."""
         position, region_chars, level_used = start, 0, False
-        if profile.level and text[:position].endswith(profile.level):
-            position, level_used = position - 1, True
+        adjacent = next((t for t in profile.region_tokens if text[:position].endswith(t)), None)
+        if adjacent is None and profile.level and text[:position].endswith(profile.level):
+            position, level_used = position - 1, True  # 市政府办, 区财政局
+        elif adjacent is not None and profile.county and adjacent not in profile.county_tokens:
+            # 长治市财政局 is the city's bureau, not 长治市上党区财政局; 晋城市政府办 is not 高平市's.
+            return None
         while True:
             token = next((t for t in profile.region_tokens if text[:position].endswith(t)), None)
             if token is None:
@@ -290,8 +307,9 @@ class Catalog:
             return None  # 委办, 政府 alone say too little
         return UnitMatch(profile.name, position, end, region_chars, level_used, body)
 
-    def region_units(self, text: str, masked: str) -> tuple[list[str], list[tuple[int, int]]]:
-        """Units whose region is named in `text` (晋城, 大同云冈) outside unit mentions."""
+    def region_units(self, masked: str) -> tuple[list[str], list[tuple[int, int]]]:
+        """Units whose region is named in `masked` (晋城, 大同云冈): the question with the
+        unit mentions blanked out."""
         spans: list[tuple[int, int]] = []
         units: set[str] = set()
         tokens = sorted({t for p in self.profiles.values() for t in p.region_tokens if len(t) >= 2},
@@ -322,13 +340,13 @@ def _region_tail_candidates(before: str) -> list[str]:
     return [tail[-k:] for k in range(2, len(tail) + 1)]
 
 
-def foreign_place(before: str, profile: UnitProfile | None = None) -> str | None:
+def foreign_place(before: str, profile: UnitProfile | None = None, known: set[str] | None = None) -> str | None:
     """The place name ending right where `before` ends, unless it is the unit's own
     (太原市 before 财政局 rules out 晋城市财政局). Full names are looked up in the offline
     gazetteer (indexer.parsers.regions); a short name counts when name+市/区/县 is one."""
     from indexer.parsers.regions import region_of
 
-    own = {r for r in (profile.province, profile.city, profile.county) if r} if profile else set()
+    own = {r for r in (profile.province, profile.city, profile.county) if r} if profile else set(known or ())
     for candidate in _region_tail_candidates(before):
         names = [candidate] if candidate[-1] in _LEVEL_CHARS else [candidate + s for s in ("市", "区", "县")]
         for name in names:
@@ -376,7 +394,8 @@ METRIC_WORDS: tuple[MetricWord, ...] = (
     MetricWord("expenditure_total", ("支出总计", "支出合计", "总支出", "支出总额", "总开支")),
     MetricWord("performance_projects", ("绩效管理项目数", "绩效目标管理的项目", "绩效目标管理项目", "绩效管理的项目",
                                         "实行绩效管理", "纳入绩效目标管理", "绩效项目数", "绩效项目", "绩效自评的项目",
-                                        "设置了绩效目标的项目", "设置绩效目标")),
+                                        "设置了绩效目标的项目", "设置绩效目标", "开展了绩效自评", "开展绩效自评",
+                                        "绩效自评")),
     MetricWord("official_vehicles", ("公务用车数量", "公务用车数", "公务用车", "公车数量", "公车", "车辆数", "车辆",
                                      "公务车", "辆车", "车")),
 )
@@ -426,23 +445,28 @@ _COMPARE = re.compile(r"(比较|对比|相比|哪个多|哪个少|谁多|谁少|
 _CHANGE = re.compile(r"(比上年|比去年|比上一年|较上年|较去年|与上年|和上年|同比|上年相比|去年相比|增减|增加了?多少|"
                      r"减少了?多少|增长了?多少|下降了?多少|变化|变动|增幅|降幅|增长率|多了多少|少了多少|"
                      r"比\d{4}年|较\d{4}年|与\d{4}年)")
+_SHARE = re.compile(r"(占比|比重|占多少|所占比例|百分之多少|占总|占全部|占支出|占收入|占[^\0]{0,6}的比例|的比例|"
+                    r"占百分之几)")
 _COUNT = re.compile(r"(多少辆|几辆|多少个|几个|多少项|几项|多少家|几家|车辆数)")
 _LIST = re.compile(r"(哪些|列出|列举|清单|有什么项目|都有什么|分别是)")
 _THRESHOLD = re.compile(
     r"(?P<op>超过|超出|大于|高于|多于|不少于|不低于|至少|在|≥|>=|>|低于|少于|小于|不足|不到|不超过|不高于|最多|≤|<=|<)\s*"
-    r"(?P<num>\d[\d,.]*)\s*(?P<unit>亿元|万元|元|亿|万)?\s*(?P<post>以上|以下|之上|之下|及以上|及以下)?")
-_THRESHOLD_POST = re.compile(r"(?P<num>\d[\d,.]*)\s*(?P<unit>亿元|万元|元|亿|万)\s*(?P<post>及以上|及以下|以上|以下|之上|之下)")
+    r"(?P<num>\d[\d,.]*)\s*(?P<unit>亿元|万元|元|亿|万|%)?\s*(?P<post>以上|以下|之上|之下|及以上|及以下)?")
+_THRESHOLD_POST = re.compile(r"(?P<num>\d[\d,.]*)\s*(?P<unit>亿元|万元|元|亿|万|%)\s*"
+                             r"(?P<post>及以上|及以下|以上|以下|之上|之下)")
 _YEAR4 = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:\s*(?:年度|年))?(?![\d.])")
-_YEAR_SPAN = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(?:年度|年)?\s*(?:-|~|至|到|—)\s*((?:19|20)\d{2})\s*(?:年度|年)?(?![\d.])")
+_YEAR_SPAN = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(?:年度|年)?\s*(?:-|~|至|到|—)\s*"
+                        r"((?:19|20)\d{2})\s*(?:年度|年)?(?![\d.])")
 _YEAR2 = re.compile(r"(?<![\d.])(\d{2})\s*(?:年度|年)(?![\d])")
 _RELATIVE_YEARS = (("今年", 0), ("本年度", 0), ("去年", -1), ("前年", -2))
 
-FILLER = ("请问一下", "请问", "请告诉我", "告诉我", "我想知道", "想知道", "想了解", "帮我查一下", "帮我查", "查一下", "查询",
+FILLER = ("是哪一个", "是哪个", "哪一个", "是哪些", "哪一项", "请问一下", "请问", "请告诉我", "告诉我", "我想知道",
+          "想知道", "想了解", "帮我查一下", "帮我查", "查一下", "查询",
           "一共是多少", "一共多少", "总共多少", "是多少钱", "是多少", "为多少", "有多少", "多少钱", "共多少", "多少",
           "是什么", "是几", "有几", "几", "什么", "吗", "呢", "啊", "呀", "了", "的", "是", "有", "为", "共",
           "一共", "总共", "共计", "合计", "金额", "数额", "钱", "万元", "元", "情况", "具体", "分别", "各", "在",
           "里", "中", "之中", "其中", "对", "关于", "该", "这个", "那个", "单位", "部门", "年度", "年", "度",
-          "呢", "啦", "吧")
+          "啦", "吧")
 _PUNCT = re.compile(r"[？?！!。，,、；;：:（）()\[\]【】…~～·\-—]+")
 
 
@@ -461,8 +485,9 @@ class Measure:
 
 @dataclass
 class Threshold:
-    yuan: Decimal
+    yuan: Decimal  # yuan, or a percentage when `percent`
     op: str  # ">", ">=", "<", "<="
+    percent: bool = False
 
     def accepts(self, value: Decimal) -> bool:
         return {">": value > self.yuan, ">=": value >= self.yuan,
@@ -484,12 +509,13 @@ class ParsedQuestion:
     basis_words: list[str] = field(default_factory=list)
     measure: Measure | None = None
     item_words: list[str] = field(default_factory=list)  # content words: an item or project name
-    qtype: str = "value"  # value | change | count | ranking | list
+    qtype: str = "value"  # value | change | count | ranking | list | share
     subject: str | None = None  # ranking/list over: unit | item | year
     descending: bool = True
     threshold: Threshold | None = None
     metric: Measure | None = None  # the metric a rate is asked of (三公经费执行率)
     name_years: list[int] = field(default_factory=list)  # years written as part of a name (2023培训费)
+    side: str | None = None  # an indicator's side asked for: "annual" (年度目标) | "period" (实施期目标)
     unparsed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -522,7 +548,7 @@ class ParsedQuestion:
         if self.measure:
             parts.append(f"{self.measure.label or self.measure.words}（{self.measure.kind}）")
         parts.append({"value": "取值", "change": "比上年变化", "count": "计数", "ranking": "排名/比较",
-                      "list": "列表"}[self.qtype])
+                      "list": "列表", "share": "占比"}[self.qtype])
         if self.threshold:
             parts.append(f"金额{self.threshold.op}{_number(self.threshold.yuan)}元")
         return "；".join(parts)
@@ -550,7 +576,7 @@ class _Masked:
             self.used[i] = True
 
     def view(self) -> str:
-        return "".join("\0" if u else c for c, u in zip(self.text, self.used))
+        return "".join("\0" if u else c for c, u in zip(self.text, self.used, strict=True))
 
     def find_words(self, words: Iterable[str], take: bool = True) -> list[tuple[int, int, str]]:
         """Leftmost-longest occurrences of `words` in the free text."""
@@ -583,9 +609,13 @@ def parse_question(question: str, catalog: Catalog) -> ParsedQuestion:
     _find_years(parsed, masked, catalog)
     _find_measure(parsed, masked)
     _find_basis(parsed, masked)
-    if parsed.measure is None and _find_metric(parsed, masked, generic_only=True):
-        pass
+    generic = parsed.measure is None and _find_metric(parsed, masked, generic_only=True)
     _find_content(parsed, masked, catalog)
+    if generic and parsed.item_words and parsed.measure is not None:
+        # 土地出让收入 is not 收入总计: the other words qualify the generic one.
+        parsed.measure = Measure("item", None, "", "".join(parsed.item_words) + parsed.measure.words)
+        parsed.item_words = [parsed.measure.words]
+        parsed.unparsed = []
     return parsed
 
 
@@ -604,6 +634,10 @@ def _find_units(parsed: ParsedQuestion, masked: _Masked, catalog: Catalog) -> No
     groups: dict[tuple[int, int], list[str]] = {}
     for match in sorted(chosen, key=lambda m: m.start):
         groups.setdefault((match.start, match.end), []).append(match.unit)
+    # 晋城市政府办市政府办培训费: the vaguer mention of the same unit belongs to a name.
+    for span, units in list(groups.items()):
+        if any(other != span and set(o_units) < set(units) for other, o_units in groups.items()):
+            del groups[span]
     for (start, end), units in groups.items():
         masked.take(start, end)
         parsed.unit_mentions.append(sorted(set(units)))
@@ -611,39 +645,51 @@ def _find_units(parsed: ParsedQuestion, masked: _Masked, catalog: Catalog) -> No
         parsed.units = sorted({u for units in parsed.unit_mentions for u in units})
         parsed.unit_text = "、".join(text[s:e] for s, e in groups)
         return
-    # No body named: region words (晋城, 大同云冈) narrow to the units there.
-    units, spans = catalog.region_units(text, masked.view())
+    # A unit or place the index does not hold (太原市财政局, 平城区政府办) is not answered
+    # with a namesake; region words alone (晋城, 大同云冈) narrow to the units there.
+    unknown = _unknown_unit(masked.view(), catalog.known_places)
+    if unknown:
+        parsed.unknown_unit = unknown
+        return
+    units, spans = catalog.region_units(masked.view())
+    for _, end in spans:
+        # 上党区委办: a unit of that place the index does not hold.
+        org = _ORG_AFTER_REGION.match(text, end)
+        if org:
+            parsed.unknown_unit = text[spans[0][0]:org.end()]
+            return
     if units:
         for start, end in spans:
             masked.take(start, end)
         parsed.units = units
         parsed.unit_text = "、".join(text[s:e] for s, e in spans)
         parsed.notes.append("按地区匹配单位")
-        return
-    unknown = _unknown_unit(masked.view())
-    if unknown:
-        parsed.unknown_unit = unknown
 
 
-_ORG = re.compile(r"([\u3400-\u9fff]{1,10}?(?:人民政府办公室|政府办公室|政府办|办公室|委办|委员会|局|厅|委|"
+_ORG = re.compile(r"([\u3400-\u9fff]{0,10}?(?:人民政府办公室|政府办公室|政府办|办公室|委办|委员会|局|厅|委|"
                   r"人民政府|政府|中心|院|站|所|队))")
 
 
-def _unknown_unit(view: str) -> str | None:
+_ORG_AFTER_REGION = re.compile(r"[\u3400-\u9fff]{0,6}?(?:委办|委员会|政府办|人民政府|局|厅)")
+
+
+def _unknown_unit(view: str, known: set[str]) -> str | None:
     """A unit or place the question names that no indexed unit matched."""
     for run in re.findall(r"[\u3400-\u9fff]+", view):
-        for start in range(len(run)):
-            for end in range(min(len(run), start + 9), start + 1, -1):
-                piece = run[start:end]
-                if piece[-1] not in _LEVEL_CHARS and not piece.endswith(("自治州", "地区")):
-                    continue
-                place = foreign_place(piece)
-                if place and len(piece) >= 3:
-                    org = _ORG.match(run, end)
-                    return piece + (org.group(1) if org else "")
-    match = re.search(r"[市区县省]([\u3400-\u9fff]{1,8}?(?:局|厅|委员会|政府办|办公室|人民政府))", view)
+        for end in range(2, len(run) + 1):
+            if run[end - 1] not in _LEVEL_CHARS:
+                continue
+            place = foreign_place(run[:end], known=known)
+            if place and len(place) >= 3:
+                org = _ORG.match(run, end)
+                return place + (org.group(1) if org else "")
+    match = re.search(r"([\u3400-\u9fff]{0,6}[市区县省])([\u3400-\u9fff]{1,8}?(?:局|厅|委员会|政府办|办公室|人民政府))",
+                      view)
     if match:
-        return match.group(0)
+        prefix = match.group(1)
+        shorts = known | {region_short(k) for k in known if region_short(k)}
+        start = next((i for i in range(len(prefix)) if any(prefix.startswith(k, i) for k in shorts)), len(prefix) - 1)
+        return prefix[start:] + match.group(2)
     return None
 
 
@@ -669,7 +715,10 @@ def _find_type(parsed: ParsedQuestion, masked: _Masked) -> None:
             subject = "item" if re.search(r"最(多|高|大|少|低|小)的项目", text) else "unit"
         parsed.subject = subject
         parsed.descending = not _ASCENDING.search(text)
-        taken = [_RANK_SUBJECT, _RANK_SUPERLATIVE, _COMPARE, re.compile(r"最(?:多|高|大|少|低|小)的(?:单位|部门|项目)")]
+        taken = [re.compile(r"最(?:多|高|大|少|低|小)的(?:单位|部门|项目)"), _RANK_SUBJECT, _RANK_SUPERLATIVE, _COMPARE]
+    elif _SHARE.search(text):
+        parsed.qtype = "share"
+        taken = [_SHARE]
     elif _CHANGE.search(text):
         parsed.qtype = "change"
         taken = [_CHANGE]
@@ -695,8 +744,9 @@ def _threshold(text: str, masked: _Masked) -> Threshold | None:
             if not unit and not post and op_word in ("最多", "至少"):
                 continue
             try:
-                yuan = parse_money(match.group("num") + (unit or ""), "元")
-            except ValueError:
+                yuan = (Decimal(match.group("num").replace(",", "")) if unit == "%"
+                        else parse_money(match.group("num") + (unit or ""), "元"))
+            except (ValueError, ArithmeticError):
                 continue
             if op_word in ("超过", "超出", "大于", "高于", "多于", ">"):
                 op = ">"
@@ -719,7 +769,7 @@ def _threshold(text: str, masked: _Masked) -> Threshold | None:
             if not op:
                 continue
             masked.take(match.start(), match.end())
-            return Threshold(yuan, op)
+            return Threshold(yuan, op, percent=unit == "%")
     return None
 
 
@@ -741,7 +791,7 @@ def _find_years(parsed: ParsedQuestion, masked: _Masked, catalog: Catalog) -> No
             texts.append(match.group())
             masked.take(match.start(), match.end())
             following = view[match.end():match.end() + 1]
-            if following and _HAN.match(following) and not re.match(r"[的各哪全中里共有是预决比和与及至到各]", following):
+            if following and _HAN.match(following) and not re.match(r"[的各哪全中里共有是预决比和与及至到]", following):
                 parsed.name_years.append(year)
     view = masked.view()
     for match in _YEAR2.finditer(view):
@@ -752,7 +802,7 @@ def _find_years(parsed: ParsedQuestion, masked: _Masked, catalog: Catalog) -> No
             masked.take(match.start(), match.end())
     latest = catalog.latest_year
     for word, offset in _RELATIVE_YEARS:
-        for start, end, _ in masked.find_words([word]):
+        for _hit in masked.find_words([word]):
             if latest is not None:
                 years.append(latest + offset)
                 texts.append(word)
@@ -770,18 +820,22 @@ def _find_years(parsed: ParsedQuestion, masked: _Masked, catalog: Catalog) -> No
 def _find_measure(parsed: ParsedQuestion, masked: _Masked) -> None:
     """Self-evaluation and form facts first (their words contain basis words: 预算执行率),
     then the metrics."""
-    for start, end, word in masked.find_words([w for w, _ in SELF_EVALUATION_WORDS]):
+    for _start, _end, word in masked.find_words([w for w, _ in SELF_EVALUATION_WORDS]):
         key = dict(SELF_EVALUATION_WORDS)[word]
         if parsed.measure is None:
             parsed.measure = Measure("self_evaluation", key, SELF_EVALUATION_LABELS[key], word)
     if parsed.measure is None:
-        for start, end, word in masked.find_words([w for w, _ in FORM_WORDS]):
+        for _start, _end, word in masked.find_words([w for w, _ in FORM_WORDS]):
             key = dict(FORM_WORDS)[word]
             if parsed.measure is None:
                 parsed.measure = Measure("form", key, FORM_FIELD_LABELS[key], word)
     cues = masked.find_words(INDICATOR_CUES, take=False)
+    if re.search(r"实施期(?:目标|指标|内)", parsed.text):
+        parsed.side = "period"
+    elif re.search(r"年度(?:目标|指标)", parsed.text):
+        parsed.side = "annual"
     if parsed.measure is None and cues and not re.search(r"绩效目标管理|设置了?绩效目标|绩效目标的项目", masked.view()):
-        for start, end, word in cues:
+        for start, end, _word in cues:
             masked.take(start, end)
         parsed.measure = Measure("indicator", None, "绩效指标", cues[0][2])
     if parsed.measure is None:
@@ -820,7 +874,24 @@ def _find_metric(parsed: ParsedQuestion, masked: _Masked, generic_only: bool, co
     return True
 
 
+# Terms that contain a basis word without being one (一般公共预算, 预算评审中心).
+BASIS_PROTECTED = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "预算评审", "预算管理", "预算2.0", "预算单位",
+                   "预算编制", "决算审核", "预算一体化", "预决算")
+
+
 def _find_basis(parsed: ParsedQuestion, masked: _Masked) -> None:
+    protected = masked.find_words(BASIS_PROTECTED, take=False)
+    for start, end, _ in protected:
+        masked.take(start, end)
+    try:
+        _find_basis_words(parsed, masked)
+    finally:
+        for start, end, _ in protected:
+            for i in range(start, end):
+                masked.used[i] = False
+
+
+def _find_basis_words(parsed: ParsedQuestion, masked: _Masked) -> None:
     strict_final = masked.find_words(FINAL_STRICT_WORDS)
     soft_final = masked.find_words(FINAL_SOFT_WORDS)
     budget = masked.find_words(BUDGET_WORDS)
@@ -837,19 +908,26 @@ def _find_basis(parsed: ParsedQuestion, masked: _Masked) -> None:
 
 def _find_content(parsed: ParsedQuestion, masked: _Masked, catalog: Catalog) -> None:
     """What is left names an item or project (or is not understood)."""
-    masked.find_words(FILLER)
+    # Filler words go; a single character only at the edge of what is left (中 stays in
+    # 评审中心, 度 in 电费度数), except 的, which never stands inside a name here.
+    masked.find_words([w for w in FILLER if len(w) >= 2] + ["的"])
+    edge = {w for w in FILLER if len(w) == 1}
     runs = []
     for run in masked.runs():
-        run = _PUNCT.sub("", run)
-        if run and (len(run) >= 2 or run.isdigit()):
-            runs.append(run)
+        for piece in _PUNCT.split(run):
+            while piece and piece[0] in edge:
+                piece = piece[1:]
+            while piece and piece[-1] in edge:
+                piece = piece[:-1]
+            if piece and (len(piece) >= 2 or piece.isdigit()):
+                runs.append(piece)
     parsed.item_words = runs
     if parsed.measure is None and runs:
         parsed.measure = Measure("item", None, "", "".join(runs))
     elif parsed.measure is not None and parsed.measure.kind == "metric" and runs:
         # Words besides a metric: 晋城市财政局2024年政府采购… has none; 业务费(办公设备购置) may.
         parsed.unparsed = runs
-    if parsed.measure is None and parsed.qtype == "list":
+    if parsed.measure is None and (parsed.qtype == "list" or parsed.qtype == "ranking" and parsed.subject == "item"):
         parsed.measure = Measure("item", None, "项目", "")
     if parsed.measure is None and parsed.qtype == "count" and re.search(r"项目", parsed.text):
         parsed.measure = Measure("item", None, "项目", "")
