@@ -92,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
 
 
+def print_json(payload: object) -> None:
+    """The `--json` outputs: UTF-8 JSON on stdout (DESIGN.md §4)."""
+    json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
 def _joined_negative_values(argv: list[str]) -> list[str]:
     """`--sort -amount` as `--sort=-amount`: argparse would read -amount as an option."""
     out: list[str] = []
@@ -127,8 +133,7 @@ def run_parse(args: argparse.Namespace) -> int:
             print(summary(document, path))
     if args.json and documents:
         payload = documents[0] if len(args.files) == 1 else documents
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(payload)
     return status
 
 
@@ -154,8 +159,7 @@ def run_index(args: argparse.Namespace) -> int:
         print(f"错误 {error}", file=sys.stderr)
         return EXIT_FAILED
     if args.json:
-        json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(report.to_json())
     else:
         labels = {"indexed": "已索引", "unchanged": "未变化", "failed": "失败"}
         for item in report.files:
@@ -214,8 +218,7 @@ def run_search(args: argparse.Namespace) -> int:
         print(f"错误 {error}", file=sys.stderr)
         return EXIT_FAILED
     if args.json:
-        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(result.to_json())
         return EXIT_OK
     print(f"共 {result.total} 条结果")
     for hit in result.hits:
@@ -245,8 +248,7 @@ def run_ask(args: argparse.Namespace) -> int:
         print(f"错误 {error}", file=sys.stderr)
         return EXIT_FAILED
     if args.json:
-        json.dump(answer.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(answer.to_json())
         return EXIT_OK
     print(answer.answer)
     if answer.evidence:
