@@ -5,6 +5,8 @@
     disclosure search [QUERY] [filters] [--json]
     disclosure ask QUESTION [--json]           answer a question in plain Chinese, with its sources
     disclosure serve [--index FILE] [--host H] [--port P]
+    disclosure bench generate --docs N --seed S --out DIR [--pdf-share F]
+    disclosure bench run --corpus DIR [--workdir DIR] [--report FILE]   (issue 6 benchmarks)
 
 `--json` prints DESIGN.md §4's parse contract (UTF-8, amounts in yuan as numbers, null for
 missing values). A file that cannot be read gets one line on stderr saying why, and the
@@ -72,6 +74,32 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=None, help="gunicorn worker processes (default: cores)")
     serve.set_defaults(handler=run_serve)
+
+    bench = commands.add_parser("bench", help="性能基准 (corpus generator and benchmarks)")
+    bench_commands = bench.add_subparsers(dest="bench_command", required=True)
+    generate = bench_commands.add_parser("generate", help="generate a deterministic corpus with a manifest")
+    generate.add_argument("--docs", type=int, required=True)
+    generate.add_argument("--seed", type=int, default=1)
+    generate.add_argument("--out", type=Path, required=True)
+    generate.add_argument("--pdf-share", type=float, default=0.0, help="share of documents rendered as PDF (0–1)")
+    generate.add_argument("--check", type=int, default=0, metavar="K",
+                          help="then parse the first K documents and score them against the manifest")
+    generate.set_defaults(handler=run_bench_generate)
+    bench_run = bench_commands.add_parser("run", help="run the benchmarks on a generated corpus")
+    bench_run.add_argument("--corpus", type=Path, required=True)
+    bench_run.add_argument("--workdir", type=Path, default=None, help="where indexes go (default: CORPUS/../bench-work)")
+    bench_run.add_argument("--workers", type=int, default=None, help="ingest workers (default: cores)")
+    bench_run.add_argument("--single-docs", type=int, default=100, help="documents for the 1-worker ingest run")
+    bench_run.add_argument("--repeat", type=int, default=30, help="runs of each query")
+    bench_run.add_argument("--requests", type=int, default=400, help="requests per web endpoint")
+    bench_run.add_argument("--clients", type=int, default=16)
+    bench_run.add_argument("--time-cap", type=float, default=30.0, help="seconds per web endpoint at most")
+    bench_run.add_argument("--web-workers", type=int, default=None, help="gunicorn workers (default: cores)")
+    bench_run.add_argument("--only", default="ingest,queries,web", help="comma list of ingest, queries, web")
+    bench_run.add_argument("--index", type=Path, default=None, help="reuse this index when ingest is skipped")
+    bench_run.add_argument("--report", type=Path, default=None, help="append the results to this Markdown file")
+    bench_run.add_argument("--label", default="Benchmark run", help="heading of the appended section")
+    bench_run.set_defaults(handler=run_bench)
     return parser
 
 
@@ -269,6 +297,50 @@ def run_serve(args: argparse.Namespace) -> int:
     from webapp.serve import serve
 
     serve(args.index, args.host, args.port, args.workers)
+    return EXIT_OK
+
+
+def run_bench_generate(args: argparse.Namespace) -> int:
+    import time
+
+    from bench.generate import generate
+
+    if args.docs < 1 or not 0 <= args.pdf_share <= 1:
+        print("错误 --docs must be ≥ 1 and --pdf-share within 0–1", file=sys.stderr)
+        return EXIT_USAGE
+    start = time.perf_counter()
+    summary_ = generate(args.docs, args.seed, args.out, args.pdf_share)
+    print(f"{summary_['docs']} documents ({summary_['pdfs']} PDF), {summary_['bytes'] / 1e6:.1f} MB in "
+          f"{time.perf_counter() - start:.1f} s → {args.out} (manifest.jsonl)")
+    if args.check:
+        from bench.check import accuracy
+
+        scores = accuracy(args.out, args.check)
+        for category, score in scores["totals"].items():
+            print(f"  {category}: {score['right']}/{score['of']} ({score['share']:.1%})")
+        for miss in scores["misses"][:20]:
+            print(f"  miss {miss[0]} {miss[1]}: {miss[2]}", file=sys.stderr)
+        for failure in scores["failures"]:
+            print(f"  failed {failure}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    import shlex
+
+    from bench.run import markdown, report_section, run
+
+    workdir = args.workdir or args.corpus.resolve().parent / "bench-work"
+    results = run(args.corpus, workdir, workers=args.workers, single_docs=args.single_docs, repeat=args.repeat,
+                  requests=args.requests, clients=args.clients, time_cap=args.time_cap,
+                  only={x.strip() for x in args.only.split(",") if x.strip()}, index=args.index,
+                  web_workers=args.web_workers)
+    print(markdown(results))
+    if args.report:
+        command = "disclosure " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "disclosure bench run"
+        with open(args.report, "a", encoding="utf-8") as handle:
+            handle.write("\n" + report_section(results, command, args.label))
+        print(f"appended to {args.report}", file=sys.stderr)
     return EXIT_OK
 
 

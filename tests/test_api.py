@@ -440,12 +440,12 @@ def test_openapi_is_valid(openapi):
 
 
 def test_openapi_documents_every_route(app, openapi):
-    """Walks the URL map: every /api/ route and every search export is in the document,
+    """Walks the URL map: every /api/ route and every export (search, comparison) is in the document,
     with each of its methods and path parameters."""
-    wanted = [rule for rule in app.url_map.iter_rules()
-              if rule.rule.startswith("/api/") or rule.rule in ("/search.csv", "/search.xlsx", "/search.atom")]
-    assert {r.rule for r in wanted} >= {"/api/search", "/api/documents", "/api/openapi.json", "/search.csv",
-                                        "/search.xlsx", "/search.atom"}
+    exports = ("/search.csv", "/search.xlsx", "/search.atom", "/compare.csv", "/compare.xlsx")
+    wanted = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/") or rule.rule in exports]
+    assert {r.rule for r in wanted} >= {"/api/search", "/api/documents", "/api/openapi.json", "/api/ask",
+                                        "/api/compare", *exports}
     for rule in wanted:
         path = openapi_path(rule.rule)
         assert path in openapi["paths"], f"{rule.rule} is not in /api/openapi.json"

@@ -183,3 +183,64 @@ def test_phone_layout(server, browser):
     assert width <= 400, "no sideways scrolling of the whole page on a phone"
     shot(page, "09-phone-results")
     context.close()
+
+
+def test_question_from_the_home_box_then_a_comparison(server, page, browser):
+    """Ask from the home page's search box: the answer, its figure and its evidence stand above
+    the results, and the evidence leads to the table row. Then /compare: chart and table."""
+    page.goto(server + "/")
+    page.fill("input[name=q]", "晋城市财政局2024年“三公”经费预算是多少？")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?**")
+    answer = page.locator("section.answer")
+    assert answer.is_visible()
+    assert page.locator(".answer-figure").inner_text() == "4.00万元"
+    text = answer.inner_text()
+    assert "40,000元" in text and "2024年财政拨款安排“三公”经费支出预算表" in text
+    assert answer.locator(".evidence").count() >= 2
+    assert answer.locator(".evidence .excerpt").first.is_visible()
+    results = page.locator(".search-layout")
+    assert answer.bounding_box()["y"] < results.bounding_box()["y"], "the answer stands above the results"
+    shot(page, "10-question-answer")
+
+    # The first evidence's location opens the table at its row.
+    answer.locator(".evidence").first.locator(".source-path a", has_text="表内第8行").click()
+    page.wait_for_url("**/tables/**")
+    assert "row=8" in page.url and page.locator("tr.is-match").count() == 1
+    assert "4.00" in page.locator("tr.is-match").inner_text()
+
+    # A question the documents cannot answer: 无相关数据, and what was found instead.
+    page.goto(server + "/ask?q=" + "晋城市财政局2023年“三公”经费是多少？")
+    none = page.locator("section.answer--none")
+    assert none.is_visible() and "无相关数据" in none.inner_text()
+    assert page.locator(".answer-figure").count() == 0 and page.locator(".nearest").count() >= 1
+    shot(page, "11-ask-not-found")
+
+    page.goto(server + "/compare?measure=三公经费")
+    chart = page.locator("figure.chart-figure svg.chart")
+    assert chart.is_visible()
+    assert chart.locator("rect.bar").count() == 5  # four budgets, one 决算
+    table = page.locator("table.compare-table")
+    assert table.is_visible()
+    rows = table.locator("tbody tr")
+    assert rows.count() == 4
+    assert "7.42" in rows.filter(has_text="三门峡").inner_text()
+    assert chart.bounding_box()["width"] > 600
+    shot(page, "12-compare-three-public")
+
+    # A unit's projects over the years, from its row of the comparison.
+    rows.filter(has_text="晋城市人民政府办公室").get_by_role("link", name="项目历史").click()
+    page.wait_for_url("**/projects?unit=**")
+    assert page.locator(".history").count() >= 5
+    assert page.locator(".history-table a").first.is_visible()
+    shot(page, "15-project-histories")
+
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    small = phone.new_page()
+    for path, name in (("/search?q=晋城市财政局2024年“三公”经费预算是多少？", "13-phone-question-answer"),
+                       ("/compare?measure=三公经费", "14-phone-compare")):
+        small.goto(server + path)
+        assert small.evaluate("document.documentElement.scrollWidth") <= 400, path
+        shot(small, name)
+    assert small.locator("svg.chart rect.bar").count() == 5
+    phone.close()

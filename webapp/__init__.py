@@ -6,6 +6,8 @@ feeds and the JSON API, all reading through the index contract (indexer/index/).
     formatting.py       amounts as people read them, provenance paths, badges (Jinja filters)
     security.py         security headers and the Content-Security-Policy on every response
     views/pages.py      the HTML pages
+    views/qa.py         /ask, /compare (with its SVG chart, charts.py) and /projects
+    qa.py               what counts as a question; the parameters of ask and compare
     views/api.py        the JSON API and its OpenAPI document
     views/exports.py    CSV/XLSX downloads and the Atom feed of a search
     serve.py            `disclosure serve`: the app under gunicorn
@@ -33,12 +35,13 @@ def create_app(index: str | Path | None = None, backend: IndexBackend | None = N
     app.extensions["disclosure_backend"] = backend or open_index(index, readonly=True)
 
     from webapp import errors, formatting, security
-    from webapp.views import api, exports, pages
+    from webapp.views import api, exports, pages, qa
 
     formatting.register(app)
     security.register(app)
     errors.register(app)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(qa.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(exports.blueprint)
     return app

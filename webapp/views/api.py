@@ -5,8 +5,12 @@
     GET /api/documents/<doc_id>                 the whole parse contract plus index metadata
     GET /api/documents/<doc_id>/tables/<n>      one table of a document
     GET /api/documents/<doc_id>/forms/<n>       one performance form of a document
+    GET /api/ask?q=…                            DESIGN.md §4's ask contract (+ links, nearest, rows,
+                                                understood), every evidence with the URL of its source
+    GET /api/compare?measure=…&unit=…&year=…    a metric or item by unit × year, 预算/决算/执行率
     GET /api/openapi.json                       OpenAPI 3.1 description of all of the above
-                                                and of /search.csv, /search.xlsx, /search.atom
+                                                and of /search.csv, /search.xlsx, /search.atom,
+                                                /compare.csv, /compare.xlsx
 
 Amounts are numbers in yuan, missing values null. Bad parameters answer 400 with
 {"error": "<中文说明>", "parameter": "<name>"}; unknown documents, tables and forms 404 with
@@ -43,6 +47,7 @@ from indexer.records import RECORD_TYPE_LABELS, RECORD_TYPES, IndexedDocument
 from indexer.search import KINDS, SearchOptions, build_request
 from webapp.backend import analyzer, backend
 from webapp.params import KNOWN, MAX_LENGTH, MAX_VALUES, MONEY_UNITS, search_options
+from webapp.qa import MAX_MEASURE, MAX_QUESTION, MAX_UNIT
 
 blueprint = Blueprint("api", __name__)
 
@@ -62,7 +67,7 @@ def parameter_of(error: QueryError) -> tuple[str, dict[str, Any]]:
     """The request parameter at fault. Options name themselves (year, min, …); problems
     inside the query language name the part (金额, 年度 …), which the person typed into `q`."""
     name = error.field
-    if name in request.args or name in KNOWN or name in ("doc_id", "n"):
+    if name in request.args or name in KNOWN or name in ("doc_id", "n", "measure"):
         return name, {}
     return "q", {"field": name}
 
@@ -438,6 +443,61 @@ def search() -> Any:
     return jsonify(body)
 
 
+# ------------------------------------------------------------------ questions and comparisons
+
+
+def source_url(doc_id: str, location: dict[str, Any] | None, record_type: str | None = None) -> str:
+    """The absolute URL of the page where a cited figure is seen (the link logic of the pages)."""
+    from webapp.views.pages import source_view
+
+    return request.host_url.rstrip("/") + source_view(doc_id, location, record_type)["url"]
+
+
+@blueprint.get("/api/ask")
+@json_errors
+def ask() -> Any:
+    from indexer.qa import ask as answer_question
+    from webapp.qa import question_param
+
+    question = question_param(request.args)
+    body = answer_question(backend(), question).to_json()
+    for key in ("evidence", "nearest", "rows"):
+        for item in body[key]:
+            if item.get("doc_id"):
+                item["url"] = source_url(item["doc_id"], item.get("location"))
+                item["document_url"] = site_url(document_path(item["doc_id"]))
+    body["links"] = {
+        "self": site_url("/api/ask", [("q", question)]),
+        "html": site_url("/ask", [("q", question)]),
+        "search": site_url("/search", [("q", question)]),
+    }
+    return jsonify(body)
+
+
+@blueprint.get("/api/compare")
+@json_errors
+def compare() -> Any:
+    from webapp.qa import compare_params
+    from webapp.views.qa import run_compare
+
+    params = compare_params(request.args)
+    comparison = run_compare(params)
+    body = comparison.to_json()
+    for row, data in zip(comparison.rows, body["rows"]):
+        data["projects_url"] = site_url("/projects", [("unit", row.unit)])
+        for year, cell in row.cells.items():
+            for slot in ("budget", "final"):
+                value = getattr(cell, slot)
+                if value is not None:
+                    data["cells"][str(year)][slot]["url"] = source_url(value.doc_id, value.location)
+    args = params.args()
+    body["links"] = {
+        "self": site_url("/api/compare", args), "html": site_url("/compare", args),
+        "csv": site_url("/compare.csv", args), "xlsx": site_url("/compare.xlsx", args),
+    }
+    return jsonify(body)
+
+
 # ------------------------------------------------------------------ OpenAPI
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -492,6 +552,17 @@ def _components() -> dict[str, Any]:
         "page": _param("page", f"页码（从 1 开始；偏移不超过 {MAX_OFFSET}）",
                        {"type": "integer", "minimum": 1, "default": 1}),
         "limit": _param("limit", "每页条数", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20}),
+        "question": {"name": "q", "in": "query", "required": True,
+                     "description": "一句话的问题，如 晋城市财政局2024年“三公”经费预算是多少？",
+                     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION}},
+        "measure": {"name": "measure", "in": "query", "required": True,
+                    "description": "要对比的指标（三公经费、公务接待费、机关运行经费、项目支出、公务用车数 …，"
+                                   "或指标键 three_public_total 等）或一笔支出/项目的名称（培训费、物业管理费 …）",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_MEASURE}},
+        "compare_unit": _list_param("unit", "单位：全称或常用简称（市财政局、云冈区政府办），可重复；不给即全部单位。"
+                                            "索引中没有的单位写入 notes", {"type": "string", "maxLength": MAX_UNIT}),
+        "compare_year": _list_param("year", "年度，如 2023，可重复；不给即全部年度",
+                                    {"type": "string", "pattern": "^\\d{4}年?度?$"}),
         "doc_id": {"name": "doc_id", "in": "path", "required": True, "description": "文档ID（/api/documents 列出）",
                    "schema": {"type": "string", "maxLength": MAX_DOC_ID}},
         "n": {"name": "n", "in": "path", "required": True, "description": "序号，从 0 开始",
@@ -635,6 +706,7 @@ def _components() -> dict[str, Any]:
             },
         },
     }
+    schemas.update(_qa_schemas(link))
     error = {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     responses = {
         "BadRequest": error | {"description": "参数有误：error 说明原因，parameter 指出参数"},
@@ -642,6 +714,92 @@ def _components() -> dict[str, Any]:
         "Unavailable": error | {"description": "索引暂时不可用"},
     }
     return {"parameters": parameters, "schemas": schemas, "responses": responses}
+
+
+def _qa_schemas(link: dict[str, Any]) -> dict[str, Any]:
+    """The ask contract (DESIGN.md §4) and the comparison, as /api/ask and /api/compare return them."""
+    location = {"$ref": "#/components/schemas/Location"}
+    number_or_text = {"type": ["number", "string", "null"]}
+    cited = {  # a cited fact of `nearest` and `rows`
+        "type": "object",
+        "properties": {
+            "unit": _NULLABLE_STRING, "year": _NULLABLE_INT,
+            "kind": {"type": ["string", "null"], "enum": ["budget", "final_account", None]},
+            "basis": {"type": ["string", "null"], "enum": ["budget", "final_account", None]},
+            "label": {"type": "string"}, "value": number_or_text, "value_unit": _NULLABLE_STRING,
+            "display": {"type": "string", "description": "数字在句子中的写法：4.00万元（40,000元）"},
+            "doc_id": {"type": "string"}, "location": location, "location_text": {"type": "string"},
+            "excerpt": {"type": "string"}, "url": {"type": "string", "format": "uri"},
+            "document_url": {"type": "string", "format": "uri"},
+        },
+    }
+    value = {
+        "type": ["object", "null"], "required": ["value", "display", "doc_id", "location"],
+        "properties": {
+            "value": number_or_text, "display": {"type": "string"}, "doc_id": {"type": "string"},
+            "name": {"type": "string", "description": "文件中的名称（如 2023培训费）"},
+            "location": location, "location_text": {"type": "string"}, "excerpt": {"type": "string"},
+            "source": {"type": "string", "description": "table | sentence | form | self_evaluation | line_item | derived"},
+            "url": {"type": "string", "format": "uri", "description": "出处页面（报表该行、绩效目标表或章节）"},
+        },
+    }
+    return {
+        "Evidence": {
+            "type": "object", "required": ["doc_id", "unit", "year", "title", "location", "excerpt"],
+            "properties": {
+                "doc_id": {"type": "string"}, "unit": _NULLABLE_STRING, "year": _NULLABLE_INT,
+                "title": _NULLABLE_STRING, "location": location,
+                "location_text": {"type": "string", "description": "第402行 › 报表 › 表内第8行"},
+                "excerpt": {"type": "string", "description": "原文：表格一行的各单元格，或一句话"},
+                "url": {"type": "string", "format": "uri", "description": "出处页面（报表该行、绩效目标表或章节）"},
+                "document_url": {"type": "string", "format": "uri"},
+            },
+        },
+        "CitedFact": cited,
+        "AskResponse": {
+            "type": "object", "description": "DESIGN.md §4 的 ask 契约，另加 nearest、rows、understood、links",
+            "required": ["question", "found", "answer", "value", "unit", "evidence"],
+            "properties": {
+                "question": {"type": "string"}, "found": {"type": "boolean"},
+                "answer": {"type": "string", "description": "一句中文回答；found 为 false 时以“无相关数据”开头"},
+                "value": {"type": ["number", "string", "null"],
+                          "description": "金额为元（unit 为 元）；计数配量词（个、辆）；比率为百分数（%）；未找到为 null"},
+                "unit": _NULLABLE_STRING,
+                "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}},
+                "nearest": {"type": "array", "description": "未找到时，找到的相近数据（并非所问）",
+                            "items": {"$ref": "#/components/schemas/CitedFact"}},
+                "rows": {"type": "array", "description": "排名与列表的逐项数据",
+                         "items": {"$ref": "#/components/schemas/CitedFact"}},
+                "understood": {"type": "object", "description": "对问题的理解：单位、年度、口径、指标、问题类型"},
+                "links": {"type": "object", "properties": {name: link for name in ("self", "html", "search")}},
+            },
+        },
+        "CompareValue": value,
+        "CompareCell": {
+            "type": "object", "required": ["budget", "final", "execution_rate"],
+            "properties": {"budget": {"$ref": "#/components/schemas/CompareValue"},
+                           "final": {"$ref": "#/components/schemas/CompareValue"},
+                           "execution_rate": {"type": ["number", "null"], "description": "决算 ÷ 预算，百分数"}},
+        },
+        "CompareResponse": {
+            "type": "object",
+            "required": ["measure", "label", "kind", "key", "value_unit", "years", "rows", "notes"],
+            "properties": {
+                "measure": {"type": "string", "description": "所问"}, "label": {"type": "string", "description": "理解为"},
+                "kind": {"type": "string", "enum": ["metric", "item", "unknown"]}, "key": _NULLABLE_STRING,
+                "value_unit": {"type": "string", "description": "数值的单位：元、个、辆"},
+                "years": {"type": "array", "items": {"type": "integer"}},
+                "rows": {"type": "array", "items": {
+                    "type": "object", "required": ["unit", "cells"],
+                    "properties": {"unit": {"type": "string"},
+                                   "cells": {"type": "object", "description": "年度 → 预算、决算与执行率",
+                                             "additionalProperties": {"$ref": "#/components/schemas/CompareCell"}},
+                                   "projects_url": {"type": "string", "format": "uri"}}}},
+                "notes": {"type": "array", "items": {"type": "string"}},
+                "links": {"type": "object", "properties": {name: link for name in ("self", "html", "csv", "xlsx")}},
+            },
+        },
+    }
 
 
 def _json_ok(schema: str, description: str) -> dict[str, Any]:
@@ -662,7 +820,18 @@ _EXPORT_HEADERS = {
 }
 
 
+_DOWNLOAD_HEADERS = {"Content-Disposition": {
+    "description": "attachment; filename*=UTF-8''disclosure-compare-<指标>-<日期>.<扩展名>", "schema": {"type": "string"}}}
+
+
+def _compare_parameters() -> list[dict[str, str]]:
+    return [{"$ref": f"#/components/parameters/{name}"} for name in ("measure", "compare_unit", "compare_year")]
+
+
 def openapi_document() -> dict[str, Any]:
+    from webapp.views.exports import COMPARE_COLUMNS
+
+    compare_columns = ", ".join(COMPARE_COLUMNS)
     limit = export_capacity()
     columns = "单位, 年度, 类型, 记录类型, 名称, 所属单位/分组, 金额（元）, 金额（万元）, 报表, 来源位置, 文档ID, 链接"
     doc_path = [{"$ref": "#/components/parameters/doc_id"}]
@@ -672,7 +841,7 @@ def openapi_document() -> dict[str, Any]:
             "title": "disclosure-search API",
             "version": "1.0.0",
             "summary": "预算/决算公开文件检索的 JSON 接口",
-            "description": ("参数与命令行 `disclosure search` 相同（`-` 换成 `_`）。金额一律为以元计的数字，"
+            "description": ("参数与命令行 `disclosure search`、`disclosure ask` 相同（`-` 换成 `_`）。金额一律为以元计的数字，"
                             "缺失为 null。参数有误返回 400 与 {\"error\", \"parameter\"}；未知参数被忽略。"),
         },
         "servers": [{"url": request.url_root.rstrip("/") or "/"}],
@@ -701,6 +870,39 @@ def openapi_document() -> dict[str, Any]:
                 "operationId": "getForm", "summary": "文档中的第 n 张项目支出绩效目标表（从 0 开始）",
                 "parameters": doc_path + [{"$ref": "#/components/parameters/n"}],
                 "responses": {"200": _json_ok("FormResponse", "绩效目标表"), **_ERRORS_404},
+            }},
+            "/api/ask": {"get": {
+                "operationId": "ask", "summary": "问答：一句话的问题 → 回答、数值与出处（同 /ask 页面）",
+                "description": ("与命令行 `disclosure ask QUESTION --json` 相同的结果，另加每条依据的出处链接。"
+                                "文件中没有答案时 found 为 false、answer 以“无相关数据”开头，value 为 null，"
+                                "nearest 列出找到的相近数据；从不猜测。q 为空或过长时返回 400。"),
+                "parameters": [{"$ref": "#/components/parameters/question"}],
+                "responses": {"200": _json_ok("AskResponse", "回答"), **_ERRORS},
+            }},
+            "/api/compare": {"get": {
+                "operationId": "compare", "summary": "对比：一项指标或支出按单位（行）× 年度（列），预算、决算与执行率",
+                "description": ("每个数字带出处（文档、报表/绩效目标表、行）与出处页面链接。同一份决算的“三公”表、"
+                                "自评表同时列出预算数与决算数；同一单位同一年度的预算与决算文件也会配对。"),
+                "parameters": _compare_parameters(),
+                "responses": {"200": _json_ok("CompareResponse", "对比表"), **_ERRORS},
+            }},
+            "/compare.csv": {"get": {
+                "operationId": "compareCsv", "summary": "对比表导出为 CSV（UTF-8 带 BOM）",
+                "description": (f"参数同 /api/compare；每个单位每个年度一行，列：{compare_columns}。"
+                                "以 = + - @ 开头的文本前加 '，防止公式注入。"),
+                "parameters": _compare_parameters(),
+                "responses": {"200": {"description": "CSV 文件", "headers": _DOWNLOAD_HEADERS,
+                                      "content": {"text/csv": {"schema": {"type": "string"}}}}, **_ERRORS},
+            }},
+            "/compare.xlsx": {"get": {
+                "operationId": "compareXlsx", "summary": "对比表导出为 Excel（XLSX）",
+                "description": "同 CSV；金额为数字，表头加粗并冻结；第二张工作表“对比条件”说明指标、单位、年度与说明。",
+                "parameters": _compare_parameters(),
+                "responses": {"200": {"description": "XLSX 文件", "headers": _DOWNLOAD_HEADERS, "content": {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                        {"schema": {"type": "string", "contentMediaType":
+                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}}},
+                              **_ERRORS},
             }},
             "/api/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "本文档（OpenAPI 3.1）",

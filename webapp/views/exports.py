@@ -3,6 +3,8 @@
     GET /search.csv    UTF-8 with BOM, streamed chunk by chunk (MAX_LIMIT hits per backend call)
     GET /search.xlsx   built with pandas/openpyxl: amounts as numbers, bold frozen header
     GET /search.atom   the documents the search matches, newest indexed first
+    GET /compare.csv   a comparison (views/qa.py) as rows of unit × year, same CSV dialect
+    GET /compare.xlsx  the same as a workbook, formatted like /search.xlsx
 
 They take the parameters of /search; `page` and `limit` are validated like everywhere else but
 otherwise ignored (a download is all of the result set, up to app.config["EXPORT_LIMIT"] rows;
@@ -22,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, stream_with_context
+from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from indexer.index.contract import Hit, IndexUnavailable, SearchRequest
 from indexer.records import RECORD_TYPE_LABELS, IndexedDocument
@@ -43,6 +45,8 @@ from webapp.views.api import (
 
 blueprint = Blueprint("exports", __name__)
 
+COMPARE_COLUMNS = ("单位", "年度", "指标/项目", "原文名称", "预算数", "决算数", "计量单位", "预算（万元）", "决算（万元）",
+                   "执行率（%）", "预算出处", "决算出处", "预算链接", "决算链接")
 COLUMNS = ("单位", "年度", "类型", "记录类型", "名称", "所属单位/分组", "金额（元）", "金额（万元）",
            "报表", "来源位置", "文档ID", "链接")
 YUAN_COLUMN, WAN_COLUMN, LINK_COLUMN = 6, 7, 11
@@ -98,6 +102,17 @@ def row_values(hit: Hit, links: SourceLinks) -> list[Any]:
     return [*guarded, hit.amount_yuan, wan(hit.amount_yuan), *(safe_text(v) for v in tail)]
 
 
+def content_disposition(name: str, fallback: str) -> str:
+    """An attachment named in UTF-8 (RFC 6266), with an ASCII fallback for old clients."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def filename_words(text: str) -> str:
+    """Words of a query or measure fit for a file name."""
+    words = _FILENAME_UNSAFE.sub(" ", text or "")
+    return re.sub(r"\s+", "_", words.strip())[:40].strip("_.")
+
+
 class Export:
     """The current search, its first chunk fetched (so errors are a 400 before any byte is
     sent and the total is known for the headers), and the rest fetched as rows are written."""
@@ -126,8 +141,7 @@ class Export:
 
     def filename(self, extension: str) -> tuple[str, str]:
         """(UTF-8 name, ASCII fallback): disclosure-search-培训费-2026-11-21[-前10000条].csv"""
-        words = _FILENAME_UNSAFE.sub(" ", self.search.options.query or "")
-        words = re.sub(r"\s+", "_", words.strip())[:40].strip("_.")
+        words = filename_words(self.search.options.query or "")
         today = date.today().isoformat()
         parts = ["disclosure-search", words, today] if words else ["disclosure-search", today]
         ascii_parts = ["disclosure-search", today]
@@ -139,7 +153,7 @@ class Export:
     def headers(self, extension: str) -> dict[str, str]:
         name, fallback = self.filename(extension)
         return {
-            "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}",
+            "Content-Disposition": content_disposition(name, fallback),
             "X-Export-Truncated": "true" if self.truncated else "false",
             "X-Export-Total": str(self.total),
             "X-Export-Rows": str(self.rows),
@@ -193,7 +207,6 @@ def _drain(buffer: io.StringIO) -> str:
 def search_xlsx() -> Any:
     import pandas as pd
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
 
     export = Export()
     records: list[list[Any]] = []
@@ -214,35 +227,49 @@ def search_xlsx() -> Any:
         ("网页", site_url("/search", search_args(drop=("page", "limit")))),
     ], columns=["项目", "内容"])
 
+    body = workbook(frame, "检索结果", about, "检索条件",
+                    number_columns={COLUMNS[YUAN_COLUMN]: "#,##0.00", COLUMNS[WAN_COLUMN]: "#,##0.00"},
+                    link_columns=(COLUMNS[LINK_COLUMN],))
+    response = Response(body, mimetype=XLSX_MIMETYPE)
+    response.headers.update(export.headers("xlsx"))
+    return response
+
+
+def workbook(frame: Any, sheet_name: str, about: Any, about_name: str, *,
+             number_columns: dict[str, str], link_columns: Iterable[str] = ()) -> bytes:
+    """An .xlsx of one data sheet (bold centred frozen header, auto filter, widths that fit
+    CJK text, number formats, link cells as hyperlinks) and one sheet saying what it holds."""
+    import pandas as pd
+    from openpyxl.styles import Alignment, Font
+
+    links = set(link_columns)
     output = io.BytesIO()
     with pd.ExcelWriter(output, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="检索结果", index=False)
-        about.to_excel(writer, sheet_name="检索条件", index=False)
-        sheet = writer.sheets["检索结果"]
+        frame.to_excel(writer, sheet_name=sheet_name, index=False)
+        about.to_excel(writer, sheet_name=about_name, index=False)
+        sheet = writer.sheets[sheet_name]
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center")
-        for column_index, name in enumerate(COLUMNS, start=1):
+        for column_index, name in enumerate(frame.columns, start=1):
             letter = sheet.cell(row=1, column=column_index).column_letter
             values = [name] + [str(v) for v in frame[name].head(500).tolist() if v is not None]
-            sheet.column_dimensions[letter].width = _width(values, cap=30 if column_index == LINK_COLUMN + 1 else 60)
-            if column_index in (YUAN_COLUMN + 1, WAN_COLUMN + 1):
+            sheet.column_dimensions[letter].width = _width(values, cap=30 if name in links else 60)
+            if name in number_columns:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=column_index, max_col=column_index):
-                    cell.number_format = "#,##0.00"
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=LINK_COLUMN + 1, max_col=LINK_COLUMN + 1):
-            if isinstance(cell.value, str) and cell.value.startswith(("http://", "https://")):
-                cell.hyperlink = cell.value
-        notes = writer.sheets["检索条件"]
+                    cell.number_format = number_columns[name]
+            if name in links:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=column_index, max_col=column_index):
+                    if isinstance(cell.value, str) and cell.value.startswith(("http://", "https://")):
+                        cell.hyperlink = cell.value
+        notes = writer.sheets[about_name]
         for cell in notes[1]:
             cell.font = Font(bold=True)
         notes.column_dimensions["A"].width = 12
         notes.column_dimensions["B"].width = 80
-
-    response = Response(output.getvalue(), mimetype=XLSX_MIMETYPE)
-    response.headers.update(export.headers("xlsx"))
-    return response
+    return output.getvalue()
 
 
 def _number(value: Decimal) -> int | float:
@@ -253,6 +280,107 @@ def _width(values: Iterable[str], cap: int) -> float:
     """Column width in Excel units: a CJK character is about two Latin ones."""
     widest = max((sum(2 if ord(ch) > 0x2E7F else 1 for ch in v) for v in values), default=8)
     return float(min(max(widest + 2, 8), cap))
+
+
+# ------------------------------------------------------------------ comparisons
+
+
+class CompareExport:
+    """The comparison of the current request (views/qa.py) as rows of COMPARE_COLUMNS: one
+    per unit and year (`Comparison.records()`), texts guarded against formula injection."""
+
+    def __init__(self) -> None:
+        from webapp.qa import compare_params
+        from webapp.views.qa import run_compare
+
+        self.params = compare_params(request.args)
+        self.comparison = run_compare(self.params)
+
+    def rows(self) -> list[list[Any]]:
+        from webapp.views.api import source_url
+
+        comparison = self.comparison
+        cells = [row.cells[year] for row in comparison.rows for year in comparison.years if year in row.cells]
+        money = comparison.value_unit == "元"
+        out = []
+        for record, cell in zip(comparison.records(), cells):
+            names = list(dict.fromkeys(v.name for v in (cell.budget, cell.final) if v is not None and v.name))
+            budget, final = record["budget"], record["final"]
+            out.append([
+                safe_text(record["unit"]), record["year"], safe_text(record["measure"]), safe_text("；".join(names)),
+                budget, final, record["value_unit"],
+                wan(Decimal(str(budget))) if money and budget is not None else None,
+                wan(Decimal(str(final))) if money and final is not None else None,
+                record["execution_rate"],
+                safe_text(record["budget_location"]), safe_text(record["final_location"]),
+                safe_text(source_url(cell.budget.doc_id, cell.budget.location) if cell.budget else ""),
+                safe_text(source_url(cell.final.doc_id, cell.final.location) if cell.final else ""),
+            ])
+        return out
+
+    def about(self) -> list[tuple[str, Any]]:
+        comparison = self.comparison
+        return [
+            ("指标/项目", safe_text(f"{comparison.label}（所问：{comparison.measure}）")),
+            ("单位", safe_text("、".join(self.params.units) or "全部")),
+            ("年度", "、".join(map(str, self.params.years)) or "全部"),
+            ("行数", sum(len(r.cells) for r in comparison.rows)),
+            ("说明", safe_text("；".join(comparison.notes) or "执行率 = 决算 ÷ 预算（两者都有时）")),
+            ("导出时间", datetime.now(UTC).astimezone().isoformat(timespec="seconds")),
+            ("网页", site_url("/compare", self.params.args())),
+        ]
+
+    def headers(self, extension: str) -> dict[str, str]:
+        words = filename_words(self.comparison.label or self.params.measure)
+        today = date.today().isoformat()
+        name = "-".join(p for p in ("disclosure-compare", words, today) if p) + "." + extension
+        return {"Content-Disposition": content_disposition(name, f"disclosure-compare-{today}.{extension}"),
+                "Cache-Control": "no-store"}
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+@blueprint.get("/compare.csv")
+@json_errors
+def compare_csv() -> Any:
+    export = CompareExport()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COMPARE_COLUMNS)
+    for values in export.rows():
+        writer.writerow([_csv_cell(v) for v in values])
+    response = Response("\ufeff" + _drain(buffer), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers.update(export.headers("csv"))
+    return response
+
+
+@blueprint.get("/compare.xlsx")
+@json_errors
+def compare_xlsx() -> Any:
+    import pandas as pd
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    export = CompareExport()
+    records = [[ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else
+                float(v) if isinstance(v, Decimal) else v for v in values] for values in export.rows()]
+    frame = pd.DataFrame(records, columns=list(COMPARE_COLUMNS))
+    about = pd.DataFrame([(k, ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
+                          for k, v in export.about()], columns=["项目", "内容"])
+    money = "#,##0.00"
+    body = workbook(frame, "对比结果", about, "对比条件",
+                    number_columns={"预算数": "#,##0.##", "决算数": "#,##0.##", "预算（万元）": money,
+                                    "决算（万元）": money, "执行率（%）": "0.00"},
+                    link_columns=("预算链接", "决算链接"))
+    response = Response(body, mimetype=XLSX_MIMETYPE)
+    response.headers.update(export.headers("xlsx"))
+    return response
 
 
 # ------------------------------------------------------------------ Atom

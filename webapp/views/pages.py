@@ -36,6 +36,7 @@ from indexer.records import IndexedDocument
 from indexer.search import build_request, text_query
 from webapp.backend import analyzer, backend
 from webapp.params import LIST_PARAMS, MONEY_UNITS, search_options
+from webapp.qa import QUESTION_EXAMPLES, looks_like_question
 
 blueprint = Blueprint("pages", __name__)
 
@@ -76,7 +77,8 @@ def _limit_query_string():
 def home():
     stats = backend().stats()
     documents = backend().documents()
-    return render_template("home.html", stats=stats, documents=documents, examples=EXAMPLES)
+    return render_template("home.html", stats=stats, documents=documents, examples=EXAMPLES,
+                           questions=QUESTION_EXAMPLES[:4])
 
 
 @blueprint.route("/documents")
@@ -112,7 +114,12 @@ def search():
         "export_limit": current_app.config.get("EXPORT_LIMIT", 10_000),
         "state": [(k, v) for k, v in state if k != "page"],
         "examples": EXAMPLES,
+        "answer": None,
     }
+    if looks_like_question(options.query) and page == 1:
+        from webapp.views.qa import answer_for_search
+
+        context["answer"] = answer_for_search(options.query.strip())
     return render_template("search.html", **context), (400 if over_cap else 200)
 
 
@@ -412,49 +419,63 @@ def _facet_groups(options: Any, result: Any, an: Any) -> list[dict[str, Any]]:
 
 def _hit_view(hit: Any, query: str) -> dict[str, Any]:
     """Where a hit leads: its main link and the path document › table/form/section › row."""
-    doc = _cached(hit.doc_id)
+    view = source_view(hit.doc_id, hit.location, hit.record_type, payload=hit.payload, name=hit.name,
+                       title=hit.title or hit.unit, query=query)
+    return {**view, "hit": hit, "details": _hit_details(hit)}
+
+
+def source_view(doc_id: str, location: dict[str, Any] | None, record_type: str | None = None, *,
+                payload: dict[str, Any] | None = None, name: str | None = None, title: str | None = None,
+                query: str = "") -> dict[str, Any]:
+    """Where a record leads: its main link (`url`), the path document › table/form/section ›
+    row (`parts`) and its position in the original (`where`, `where_url`). Shared by search
+    hits, an answer's evidence, comparison cells and project histories. Without a record
+    type, the location says it: a form, a table (row), else a sentence of a section."""
+    doc = _cached(doc_id)
     pj = doc.parse_json if doc else {}
-    location = hit.location or {}
-    doc_url = url_for("pages.document", doc_id=hit.doc_id)
-    parts: list[dict[str, str]] = [{"label": hit.title or hit.unit or hit.doc_id, "url": doc_url}]
+    location = location or {}
+    payload = payload or {}
+    kind = record_type or ("form" if location.get("form") else "line_item" if location.get("table") else "section")
+    doc_url = url_for("pages.document", doc_id=doc_id)
+    parts: list[dict[str, str]] = [{"label": title or (doc.title if doc else None) or doc_id, "url": doc_url}]
     target = doc_url
-    kind = hit.record_type
     q = {"q": query} if query else {}
     if kind == "table":
-        n = _valid_index(hit.payload.get("table_index"), pj.get("tables")) if doc else None
+        n = _valid_index(payload.get("table_index"), pj.get("tables")) if doc else None
         if n is None:
             n = _table_index(pj, location)
         if n is not None:
-            target = url_for("pages.table", doc_id=hit.doc_id, n=n, **q)
-            parts.append({"label": hit.name or location.get("table") or "报表", "url": target})
+            target = url_for("pages.table", doc_id=doc_id, n=n, **q)
+            parts.append({"label": name or location.get("table") or "报表", "url": target})
     elif kind in ("line_item", "metric", "self_evaluation"):
         n = _table_index(pj, location)
         if n is not None:
-            table_url = url_for("pages.table", doc_id=hit.doc_id, n=n)
+            table_url = url_for("pages.table", doc_id=doc_id, n=n)
             parts.append({"label": location.get("table") or pj["tables"][n].get("title") or "报表", "url": table_url})
             target = table_url
             if location.get("row"):
-                target = url_for("pages.table", doc_id=hit.doc_id, n=n, row=location["row"]) + f"#r{location['row']}"
+                target = url_for("pages.table", doc_id=doc_id, n=n, row=location["row"]) + f"#r{location['row']}"
                 parts.append({"label": f"表内第{location['row']}行", "url": target})
         else:
             s = _section_index(pj, None, location)
             if s is not None:
-                target = url_for("pages.section", doc_id=hit.doc_id, n=s, **q)
+                target = url_for("pages.section", doc_id=doc_id, n=s, **q)
                 parts.append({"label": heading_text(pj["sections"][s]), "url": target})
     elif kind == "form":
-        n = _valid_index(hit.payload.get("form_index"), pj.get("forms")) if doc else None
+        n = _valid_index(payload.get("form_index"), pj.get("forms")) if doc else None
+        if n is None and doc:
+            n = _form_index(pj, location)
         if n is not None:
-            target = url_for("pages.form", doc_id=hit.doc_id, n=n)
-            parts.append({"label": f"绩效目标表：{location.get('form') or hit.name}", "url": target})
+            target = url_for("pages.form", doc_id=doc_id, n=n)
+            parts.append({"label": f"绩效目标表：{location.get('form') or name}", "url": target})
     elif kind == "section":
-        s = _section_index(pj, hit.payload.get("heading_path"), location)
+        s = _section_index(pj, payload.get("heading_path"), location)
         if s is not None:
-            target = url_for("pages.section", doc_id=hit.doc_id, n=s, **q)
+            target = url_for("pages.section", doc_id=doc_id, n=s, **q)
             parts.append({"label": heading_text(pj["sections"][s]), "url": target})
     where = position(location)
-    where_url = file_url(hit.doc_id, location.get("page")) if doc and location.get("page") and _is_pdf(doc) else None
-    return {"hit": hit, "url": target, "parts": parts, "where": where, "where_url": where_url,
-            "details": _hit_details(hit)}
+    where_url = file_url(doc_id, location.get("page")) if doc and location.get("page") and _is_pdf(doc) else None
+    return {"url": target, "parts": parts, "where": where, "where_url": where_url}
 
 
 def _hit_details(hit: Any) -> list[tuple[str, str]]:
@@ -562,6 +583,26 @@ def _table_index(pj: dict[str, Any], location: dict[str, Any]) -> int | None:
         before = [i for i in candidates
                   if (_position_key(tables[i].get("location") or {}) or ("", 0))[0] == where[0]
                   and _position_key(tables[i]["location"])[1] <= where[1]]
+        if before:
+            return before[-1]
+    return candidates[0]
+
+
+def _form_index(pj: dict[str, Any], location: dict[str, Any]) -> int | None:
+    """The performance form a location names: same project, the last one starting at or before it."""
+    project = location.get("form")
+    if not project:
+        return None
+    forms = pj.get("forms") or []
+    candidates = [i for i, f in enumerate(forms)
+                  if project in (f.get("project"), (f.get("location") or {}).get("form"))]
+    if not candidates:
+        return None
+    where = _position_key(location)
+    if where:
+        before = [i for i in candidates
+                  if (_position_key(forms[i].get("location") or {}) or ("", 0))[0] == where[0]
+                  and _position_key(forms[i]["location"])[1] <= where[1]]
         if before:
             return before[-1]
     return candidates[0]

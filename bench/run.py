@@ -1,0 +1,455 @@
+"""Benchmark runners for issue 6: ingest, index size, the query mix, the web app under load.
+
+    disclosure bench run --corpus DIR [--workdir DIR] [--workers N] [--single-docs K]
+                         [--repeat R] [--requests N] [--clients C] [--only ingest,queries,web]
+                         [--report docs/benchmarks.md --label TEXT]
+
+Every figure comes with its baseline from the same run, so results read as ratios:
+a grep-style Python scan of the same text files for the same words, and an unindexed pandas
+filter over every line item for the amount queries. Timings are wall clock on this machine;
+latencies are reported as median / p95 / p99 in milliseconds.
+
+These are scripts, not timed tests: tests/test_bench.py only checks that each runner
+produces its rows on a tiny corpus.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from bench.generate import read_manifest
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+    group: str
+    name: str
+    n: int = 0
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    p99_ms: float | None = None
+    throughput: str = ""
+    baseline_ms: float | None = None
+    ratio: float | None = None
+    note: str = ""
+
+
+@dataclass
+class Results:
+    rows: list[Row] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, row: Row) -> Row:
+        self.rows.append(row)
+        print(f"  {row.group:<8} {row.name:<34} " + (f"p50 {row.median_ms:8.2f} ms  p95 {row.p95_ms:8.2f}  "
+              if row.median_ms is not None else "") + f"{row.throughput} {row.note}", file=sys.stderr, flush=True)
+        return row
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (share in 0..1) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(round(share * len(ordered) + 0.5))))
+    return ordered[rank - 1]
+
+
+def summarise(times_s: list[float]) -> tuple[float, float, float]:
+    ms = [t * 1000 for t in times_s]
+    return statistics.median(ms), percentile(ms, 0.95), percentile(ms, 0.99)
+
+
+def timed(call: Callable[[], Any], repeat: int) -> list[float]:
+    call()  # warm-up: caches, lazy imports, the analyzer
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+# ---------------------------------------------------------------- ingest
+
+def _run_indexer(files: list[Path], index: Path, workers: int) -> tuple[float, int, dict[str, Any]]:
+    """`disclosure index FILES --rebuild` in a child process: seconds, peak RSS (KiB) of the
+    largest process of the run (the writer or a pool worker), and the JSON report counts."""
+    for stale in (index, Path(f"{index}-wal"), Path(f"{index}-shm")):
+        stale.unlink(missing_ok=True)
+    list_file = index.with_suffix(".files")
+    command = [sys.executable, "-m", "bench.run", "_ingest", str(index), str(workers), str(list_file)]
+    list_file.write_text("\n".join(str(f) for f in files), encoding="utf-8")
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               cwd=Path(__file__).resolve().parent.parent)
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        raise RuntimeError(f"indexer failed ({process.returncode}): {stderr.decode(errors='replace')[-2000:]}")
+    report = json.loads(stdout.decode())
+    return seconds, report["peak_rss_kib"], report["counts"]
+
+
+def _ingest_child(index: str, workers: str, list_file: str) -> int:
+    """The child of `_run_indexer`: ingest, then report counts and peak RSS as JSON."""
+    from indexer.index.sqlite import SQLiteIndex
+    from indexer.ingest import ingest
+
+    files = [line for line in Path(list_file).read_text(encoding="utf-8").splitlines() if line]
+    backend = SQLiteIndex(index)
+    report = ingest(files, backend, rebuild=True, workers=int(workers), progress=False)
+    backend.connection_checkpoint()
+    backend.close()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    json.dump({"counts": report.counts(), "peak_rss_kib": max(own, children),
+               "writer_rss_kib": own, "worker_rss_kib": children}, sys.stdout)
+    return 0
+
+
+def _pdf_pages(paths: list[Path]) -> int:
+    import pypdfium2
+
+    pages = 0
+    for path in paths:
+        document = pypdfium2.PdfDocument(str(path))
+        pages += len(document)
+        document.close()
+    return pages
+
+
+def bench_ingest(results: Results, corpus: Path, workdir: Path, workers: int, single_docs: int) -> Path:
+    """Text MB/s on one core (a subset) and with N workers (the whole text corpus), PDF pages/s;
+    returns the path of the full index for the other benchmarks."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    texts = sorted(corpus.glob("*.txt"))
+    pdfs = sorted(corpus.glob("*.pdf"))
+    subset = texts[:single_docs]
+    size = sum(f.stat().st_size for f in subset)
+    seconds, rss, counts = _run_indexer(subset, workdir / "single.sqlite", 1)
+    results.add(Row("ingest", "text, 1 worker", len(subset), throughput=f"{size / 1e6 / seconds:.2f} MB/s",
+                    note=f"{size / 1e6:.1f} MB in {seconds:.1f} s; {counts['failed']} failed; peak RSS {rss / 1024:.0f} MB"))
+    results.facts["ingest_1_mb_s"] = size / 1e6 / seconds
+    size = sum(f.stat().st_size for f in texts)
+    index = workdir / "index.sqlite"
+    seconds, rss, counts = _run_indexer(texts, index, workers)
+    per_core = size / 1e6 / seconds / workers
+    results.add(Row("ingest", f"text, {workers} workers", len(texts),
+                    throughput=f"{size / 1e6 / seconds:.2f} MB/s ({per_core:.2f}/core)",
+                    note=f"{size / 1e6:.1f} MB in {seconds:.1f} s; {counts['failed']} failed; peak RSS {rss / 1024:.0f} MB"))
+    results.facts.update(ingest_n_mb_s=size / 1e6 / seconds, ingest_seconds=seconds, indexer_peak_rss_mb=rss / 1024,
+                         text_docs=len(texts), text_mb=size / 1e6, failed=counts["failed"])
+    if pdfs:
+        pages = _pdf_pages(pdfs)
+        seconds, rss, counts = _run_indexer(pdfs, workdir / "pdf.sqlite", 1)
+        results.add(Row("ingest", "PDF, 1 worker", len(pdfs), throughput=f"{pages / seconds:.1f} pages/s",
+                        note=f"{pages} pages in {seconds:.1f} s; {counts['failed']} failed; peak RSS {rss / 1024:.0f} MB"))
+        results.facts["pdf_pages_s"] = pages / seconds
+    return index
+
+
+def bench_index_size(results: Results, index: Path, docs: int) -> None:
+    size = sum(p.stat().st_size for p in (index, Path(f"{index}-wal")) if p.exists())
+    with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as connection:
+        records = connection.execute("SELECT count(*) FROM records").fetchone()[0]
+    per_1000 = size / max(docs, 1) * 1000 / 1e6
+    results.add(Row("index", "size on disk", docs, throughput=f"{per_1000:.1f} MB / 1 000 docs",
+                    note=f"{size / 1e6:.1f} MB, {records} records ({records / max(docs, 1):.0f}/doc)"))
+    results.facts.update(index_mb=size / 1e6, records=records, index_mb_per_1000=per_1000)
+
+
+# ---------------------------------------------------------------- queries
+
+def query_mix(manifest: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any], tuple[str, ...]]]:
+    """(label, SearchOptions fields, words for the grep baseline)."""
+    years = sorted({e["year"] for e in manifest})
+    year = str(years[len(years) // 2])
+    return [
+        ("single word (培训费)", {"query": "培训费"}, ("培训费",)),
+        ("single common word (经费)", {"query": "经费"}, ("经费",)),
+        ("single common word (合计)", {"query": "合计"}, ("合计",)),
+        ("two words (办公设备 购置)", {"query": "办公设备 购置"}, ("办公设备", "购置")),
+        ("phrase (\"公务接待费\")", {"query": "\"公务接待费\""}, ("公务接待费",)),
+        (f"facet-only (year {year})", {"year": [year]}, ()),
+        ("amount range (10万-50万, line items)", {"min": "10万", "max": "50万", "type": ["line_item"]}, ()),
+        ("amount sort (项目, -amount)", {"query": "项目", "sort": "-amount"}, ("项目",)),
+    ]
+
+
+def _grep(files: list[Path], words: tuple[str, ...]) -> int:
+    """What `rg` would do: read every file, keep the lines holding every word."""
+    hits = 0
+    for path in files:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if all(word in line for word in words):
+                    hits += 1
+    return hits
+
+
+def _line_items_frame(index: Path):
+    import pandas as pd
+
+    with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as connection:
+        return pd.read_sql_query(
+            "SELECT record_id, doc_id, name, amount_fen, table_kind, unit, year, kind FROM records "
+            "WHERE record_type = 'line_item'", connection)
+
+
+def bench_queries(results: Results, index: Path, corpus: Path, repeat: int) -> None:
+    from indexer.index import open_index
+    from indexer.qa import ask
+    from indexer.search import SearchOptions, search
+
+    manifest = read_manifest(corpus)
+    texts = sorted(corpus.glob("*.txt"))
+    backend = open_index(index, readonly=True)
+    all_search: list[float] = []
+    for label, fields, words in query_mix(manifest):
+        options = SearchOptions(**fields)
+        totals = []
+        times = timed(lambda: totals.append(search(backend, options).total), repeat)
+        all_search.extend(times)
+        median, p95, p99 = summarise(times)
+        baseline = ratio = None
+        note = f"{totals[-1]} hits"
+        if words:
+            base = timed(lambda: _grep(texts, words), max(3, repeat // 5))
+            baseline = statistics.median(base) * 1000
+        elif "min" in fields:
+            frame = _line_items_frame(index)
+            low, high = 100_000 * 100, 500_000 * 100
+            base = timed(lambda: frame[(frame.amount_fen >= low) & (frame.amount_fen <= high)]
+                         .sort_values("amount_fen", ascending=False).head(20), max(3, repeat // 2))
+            baseline = statistics.median(base) * 1000
+            note += f"; pandas over {len(frame)} line items"
+        if baseline:
+            ratio = baseline / median
+        results.add(Row("query", label, repeat, median, p95, p99, baseline_ms=baseline, ratio=ratio, note=note))
+    median, p95, p99 = summarise(all_search)
+    results.add(Row("query", "whole search mix", len(all_search), median, p95, p99))
+    results.facts.update(search_p95_ms=p95, search_p50_ms=median)
+    # the amount sort against its pandas baseline (sort of every line item, no filter)
+    frame = _line_items_frame(index)
+    base = timed(lambda: frame.sort_values("amount_fen", ascending=False).head(20), max(3, repeat // 2))
+    options = SearchOptions(type=["line_item"], sort="-amount")
+    times = timed(lambda: search(backend, options), repeat)
+    median, p95, p99 = summarise(times)
+    baseline = statistics.median(base) * 1000
+    results.add(Row("query", "amount sort (all line items)", repeat, median, p95, p99, baseline_ms=baseline,
+                    ratio=baseline / median, note=f"pandas over {len(frame)} line items"))
+    # question answering
+    budgets = [e for e in manifest if e["kind"] == "budget"] or manifest
+    questions = [f"{e['unit']}{e['year']}年“三公”经费预算是多少？" for e in budgets[:5]]
+    questions.append(f"{manifest[0]['year']}年哪个单位的项目支出最多？")
+    answers: list[bool] = []
+    times: list[float] = []
+    for question in questions:
+        times.extend(timed(lambda: answers.append(ask(backend, question).found), max(2, repeat // len(questions))))
+    median, p95, p99 = summarise(times)
+    results.add(Row("query", "QA question (ask)", len(times), median, p95, p99,
+                    note=f"{sum(answers)}/{len(answers)} found"))
+    results.facts["qa_p95_ms"] = p95
+    backend.close()
+
+
+# ---------------------------------------------------------------- web
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def _peak_rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def load(url: str, requests: int, clients: int, time_cap: float) -> tuple[list[float], int, float]:
+    """A bounded load generator: `requests` GETs from `clients` threads, stopped at the time cap.
+    Returns latencies (s), errors and wall time."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = time.perf_counter() + time_cap
+
+    def one(_: int) -> None:
+        nonlocal errors
+        if time.perf_counter() > deadline:
+            return
+        start = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                response.read()
+                ok = response.status == 200
+        except Exception:
+            ok = False
+        elapsed = time.perf_counter() - start
+        with lock:
+            if ok:
+                latencies.append(elapsed)
+            else:
+                errors += 1
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(one, range(requests)))
+    return latencies, errors, time.perf_counter() - start
+
+
+def bench_web(results: Results, index: Path, requests: int, clients: int, time_cap: float,
+              web_workers: int | None = None) -> None:
+    port = _free_port()
+    command = [sys.executable, "-m", "indexer.cli", "serve", "--index", str(index), "--host", "127.0.0.1",
+               "--port", str(port)] + (["--workers", str(web_workers)] if web_workers else [])
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              cwd=Path(__file__).resolve().parent.parent)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/api/search?q=%E7%BB%8F%E8%B4%B9", timeout=5).read()
+                break
+            except Exception:
+                if server.poll() is not None:
+                    raise RuntimeError("disclosure serve exited before answering")
+                time.sleep(0.1)
+        queries = ["培训费", "经费", "办公设备 购置", "公务接待费", "项目"]
+        for path in ("/api/search", "/search"):
+            for query in queries:  # warm every worker's caches
+                urllib.request.urlopen(f"{base}{path}?q={urllib.parse.quote(query)}", timeout=30).read()
+            url = f"{base}{path}?q={urllib.parse.quote('培训费')}"
+            latencies, errors, wall = load(url, requests, clients, time_cap)
+            if latencies:
+                median, p95, p99 = summarise(latencies)
+            else:
+                median = p95 = p99 = float("nan")
+            rate = len(latencies) / wall if wall else 0.0
+            results.add(Row("web", f"{path}?q=培训费, {clients} clients", len(latencies) + errors, median, p95, p99,
+                            throughput=f"{rate:.0f} req/s", note=f"{errors} errors" + (
+                                f"; {requests - len(latencies) - errors} not sent (time cap {time_cap:.0f} s)"
+                                if len(latencies) + errors < requests else "")))
+            results.facts[f"web{path.replace('/', '_')}_rps"] = rate
+            results.facts[f"web{path.replace('/', '_')}_errors"] = errors
+        pids = _descendants(server.pid)
+        peak = max((_peak_rss_kib(pid) for pid in pids), default=0)
+        results.add(Row("web", "peak RSS (largest process)", len(pids), throughput=f"{peak / 1024:.0f} MB",
+                        note=f"{len(pids)} processes (gunicorn master + workers)"))
+        results.facts["web_peak_rss_mb"] = peak / 1024
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# ---------------------------------------------------------------- report
+
+def machine() -> dict[str, str]:
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return {"nproc": str(os.cpu_count()), "memory": memory, "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version, "platform": platform.platform()}
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def markdown(results: Results) -> str:
+    lines = ["| group | benchmark | n | median ms | p95 ms | p99 ms | throughput | baseline median ms | baseline ÷ ours | note |",
+             "|---|---|---:|---:|---:|---:|---|---:|---:|---|"]
+    for row in results.rows:
+        lines.append(f"| {row.group} | {row.name} | {row.n} | {_fmt(row.median_ms)} | {_fmt(row.p95_ms)} | "
+                     f"{_fmt(row.p99_ms)} | {row.throughput} | {_fmt(row.baseline_ms)} | "
+                     f"{_fmt(row.ratio, 1 if row.ratio >= 1 else 2) + '×' if row.ratio else ''} | {row.note} |")
+    return "\n".join(lines)
+
+
+def run(corpus: str | Path, workdir: str | Path, *, workers: int | None = None, single_docs: int = 100,
+        repeat: int = 30, requests: int = 400, clients: int = 16, time_cap: float = 30.0,
+        only: set[str] | None = None, index: str | Path | None = None, web_workers: int | None = None) -> Results:
+    corpus, workdir = Path(corpus), Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    workers = workers or os.cpu_count() or 1
+    only = only or {"ingest", "queries", "web"}
+    results = Results(facts={"machine": machine()})
+    docs = len(list(corpus.glob("*.txt")))
+    if "ingest" in only:
+        index_path = bench_ingest(results, corpus, workdir, workers, single_docs)
+    else:
+        index_path = Path(index) if index else workdir / "index.sqlite"
+        if not index_path.exists():
+            _run_indexer(sorted(corpus.glob("*.txt")), index_path, workers)
+    bench_index_size(results, index_path, docs)
+    if "queries" in only:
+        bench_queries(results, index_path, corpus, repeat)
+    if "web" in only:
+        bench_web(results, index_path, requests, clients, time_cap, web_workers)
+    return results
+
+
+def report_section(results: Results, command: str, label: str) -> str:
+    m = results.facts["machine"]
+    return "\n".join([
+        f"## {label}", "",
+        f"- date: {date.today().isoformat()}",
+        f"- machine: {m['nproc']} cores, {m['memory']} RAM, Python {m['python']}, SQLite {m['sqlite']}, {m['platform']}",
+        f"- command: `{command}`", "",
+        markdown(results), "",
+    ])
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "_ingest":
+        sys.exit(_ingest_child(*sys.argv[2:5]))
+    from indexer.cli import main
+
+    sys.exit(main(["bench", "run", *sys.argv[1:]]))

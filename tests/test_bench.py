@@ -1,0 +1,122 @@
+"""The corpus generator and the benchmark scripts of issue 6 (bench/).
+
+The benchmarks themselves are scripts (`disclosure bench run`); here they only run once on
+a tiny corpus to check each produces its rows. Timings are never asserted."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from bench.check import accuracy
+from bench.generate import generate, read_manifest
+from bench.run import Results, bench_index_size, bench_ingest, bench_queries, bench_web, markdown
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    generate(20, 7, folder)
+    return folder
+
+
+def test_same_seed_gives_the_same_bytes(tmp_path, corpus):
+    generate(20, 7, tmp_path / "again")
+    assert _digests(tmp_path / "again") == _digests(corpus)
+
+
+def test_different_seed_gives_a_different_corpus(tmp_path, corpus):
+    generate(20, 8, tmp_path / "other")
+    other = _digests(tmp_path / "other")
+    assert other != _digests(corpus)
+    assert sum(other.get(name) == digest for name, digest in _digests(corpus).items()) < 3
+
+
+def test_pdf_share_is_deterministic_too(tmp_path):
+    generate(4, 5, tmp_path / "a", pdf_share=0.5)
+    generate(4, 5, tmp_path / "b", pdf_share=0.5)
+    assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
+    assert len(list((tmp_path / "a").glob("*.pdf"))) == 2
+
+
+def test_corpus_is_varied(corpus):
+    manifest = read_manifest(corpus)
+    assert len(manifest) == 20
+    assert len({e["unit"] for e in manifest}) >= 10
+    assert len({e["province"] for e in manifest}) >= 5
+    assert {e["kind"] for e in manifest} == {"budget", "final_account"}
+    assert {e["scope"] for e in manifest} == {"unit", "department"}
+    assert {e["format"] for e in manifest} == {"tab", "markdown"}
+    assert len({e["year"] for e in manifest}) >= 3
+
+
+def test_amounts_add_up(corpus):
+    for entry in read_manifest(corpus):
+        metrics = entry["metrics"]
+        projects = sum(p["amount_yuan"] for p in entry["projects"]) if entry["projects"] else \
+            sum(s["budget_yuan"] for s in entry["self_evaluations"])
+        assert metrics["project_expenditure"] == projects
+        assert metrics["expenditure_total"] == metrics["basic_expenditure"] + projects
+        if "personnel" in metrics:
+            assert metrics["basic_expenditure"] == metrics["personnel"] + metrics["public_funds"]
+            assert sum(entry["economic_items"].values()) == metrics["basic_expenditure"]
+        for form in entry["forms"]:
+            assert form["annual_funds_yuan"] > 0 and form["indicators"]
+
+
+def test_damage_patterns_occur(tmp_path):
+    generate(60, 11, tmp_path)
+    damage: dict[str, int] = {}
+    for entry in read_manifest(tmp_path):
+        for key, count in entry["damage"].items():
+            damage[key] = damage.get(key, 0) + count
+    assert set(damage) == {"page_split", "stray_space", "truncated_funds", "broken_label", "drift"}
+    text = "\n".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("*.txt"))
+    assert "财政资 金" in text  # a broken label
+    import re
+
+    assert re.search(r"\d\. \d\d", text)  # a stray space inside a number
+    assert re.search(r"\t\d{1,3},\d{3},\d{2}\t", text) or re.search(r"\| \d{1,3},\d{3},\d{2} \|", text) \
+        or re.search(r"[\t|] ?\d{1,3},\d{2} ?[\t|]", text)  # a truncated figure
+
+
+def test_every_document_parses_and_matches_the_manifest(corpus):
+    scores = accuracy(corpus)
+    assert scores["failures"] == []
+    totals = scores["totals"]
+    for category in ("projects", "forms", "self_evaluations"):
+        assert totals[category]["of"] > 0
+        assert totals[category]["share"] >= 0.98, (category, scores["misses"][:10])
+    assert totals["document"]["share"] >= 0.98, scores["misses"][:10]
+
+
+def test_benchmarks_smoke(tmp_path):
+    """Each runner on a tiny corpus yields its rows (not a timing test)."""
+    corpus = tmp_path / "corpus"
+    generate(8, 3, corpus, pdf_share=0.125)
+    results = Results()
+    index = bench_ingest(results, corpus, tmp_path / "work", workers=2, single_docs=3)
+    bench_index_size(results, index, 7)
+    bench_queries(results, index, corpus, repeat=2)
+    bench_web(results, index, requests=12, clients=4, time_cap=10, web_workers=1)
+    names = [(row.group, row.name) for row in results.rows]
+    assert ("ingest", "text, 1 worker") in names and ("ingest", "text, 2 workers") in names
+    assert ("ingest", "PDF, 1 worker") in names
+    assert ("index", "size on disk") in names
+    query_rows = [row for row in results.rows if row.group == "query"]
+    labels = " ".join(row.name for row in query_rows)
+    for kind in ("single word", "two words", "phrase", "facet-only", "amount range", "amount sort", "QA question"):
+        assert kind in labels
+    assert all(row.median_ms is not None and row.p95_ms is not None for row in query_rows)
+    assert any(row.ratio for row in query_rows if "amount range" in row.name)
+    assert any(row.ratio for row in query_rows if "single word" in row.name)
+    web = [row for row in results.rows if row.group == "web" and "clients" in row.name]
+    assert len(web) == 2 and all(row.note == "0 errors" and row.n == 12 for row in web)
+    assert results.facts["failed"] == 0
+    table = markdown(results)
+    assert table.startswith("| group | benchmark |") and "/api/search" in table
