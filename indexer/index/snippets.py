@@ -14,6 +14,10 @@ def snippet(text: str, words: tuple[str, ...] | list[str], window: int = WINDOW)
     """A window of `text` around the first matched word, escaped, matches marked."""
     if not text:
         return ""
+    words = [w for w in words if w]
+    if not words:  # nothing to mark: the opening of the text (tables can be very long)
+        opening = html.escape(text[:window]).replace("\n", " ")
+        return opening + ("…" if len(text) > window else "")
     folded = fold_width(text).lower()  # length-preserving, so offsets map back to `text`
     spans = _match_spans(folded, [fold_width(w).lower() for w in words if w])
     start = 0

@@ -260,25 +260,42 @@ class SQLiteIndex:
         }.get(request.sort, "score, r.rowid" if match else "r.year DESC, r.rowid")
         connection = self._connection()
         try:
-            total = connection.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0]
+            total, facets = self._total_and_facets(connection, source, where, params,
+                                                   [n for n in request.facets if n in _FACET_COLUMNS])
             rows = connection.execute(
                 f"SELECT r.*, {score} AS score FROM {source}{where} ORDER BY {order} LIMIT ? OFFSET ?",
                 [*params, limit, offset]).fetchall()
-            facets = {name: self._facet(connection, source, where, params, name)
-                      for name in request.facets if name in _FACET_COLUMNS}
         except sqlite3.OperationalError as error:
             raise IndexUnavailable(f"检索失败：{error}") from error
         words = request.text.highlight
         return SearchResult(total=total, hits=[self._hit(row, words) for row in rows], facets=facets)
 
     @staticmethod
-    def _facet(connection: sqlite3.Connection, source: str, where: str, params: list[Any],
-               name: str) -> dict[str, int]:
-        column = _FACET_COLUMNS[name]
+    def _total_and_facets(connection: sqlite3.Connection, source: str, where: str, params: list[Any],
+                          names: list[str]) -> tuple[int, dict[str, dict[str, int]]]:
+        """The match count and every facet in ONE pass over the matches: a GROUP BY over all
+        facet columns together (their combinations are few), summed per field in Python.
+        Eight separate GROUP BYs re-ran the full-text match eight times."""
+        if not names:
+            return connection.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0], {}
+        columns = [f"r.{_FACET_COLUMNS[name]}" for name in names]
         rows = connection.execute(
-            f"SELECT r.{column} AS value, count(*) AS n FROM {source}{where} "
-            f"GROUP BY r.{column} ORDER BY n DESC, value LIMIT 100", params).fetchall()
-        return {str(row["value"]): row["n"] for row in rows if row["value"] is not None}
+            f"SELECT {', '.join(columns)}, count(*) FROM {source}{where} GROUP BY {', '.join(columns)}",
+            params).fetchall()
+        total = 0
+        counts: dict[str, dict[Any, int]] = {name: {} for name in names}
+        for row in rows:
+            n = row[-1]
+            total += n
+            for position, name in enumerate(names):
+                value = row[position]
+                if value is not None:
+                    counts[name][value] = counts[name].get(value, 0) + n
+        facets = {}
+        for name, values in counts.items():
+            ranked = sorted(values.items(), key=lambda item: (-item[1], item[0]))[:100]
+            facets[name] = {str(value): n for value, n in ranked}
+        return total, facets
 
     @staticmethod
     def _hit(row: sqlite3.Row, words: tuple[str, ...]) -> Hit:
