@@ -21,7 +21,7 @@ import traceback
 from pathlib import Path
 
 from analyzers.amounts import format_yuan_as_wan
-from indexer.model import Document
+from indexer.model import Document, Location
 from indexer.records import RECORD_TYPE_LABELS
 from indexer.readers import UnreadableDocument
 
@@ -251,10 +251,8 @@ def run_search(args: argparse.Namespace) -> int:
     print(f"共 {result.total} 条结果")
     for hit in result.hits:
         amount = f"  {format_yuan_as_wan(hit.amount_yuan)}" if hit.amount_yuan is not None else ""
-        where = hit.location.get("table") or hit.location.get("form") or ""
-        line = f"第{hit.location['page']}页" if "page" in hit.location else f"第{hit.location.get('line', '?')}行"
         print(f"[{RECORD_TYPE_LABELS.get(hit.record_type, hit.record_type)}] {hit.name}{amount}"
-              f"  — {hit.unit or ''} {hit.year or ''} {where} {line}")
+              f"  — {hit.unit or ''} {hit.year or ''} {Location.from_json(hit.location).describe()}")
     return EXIT_OK
 
 

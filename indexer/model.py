@@ -27,8 +27,13 @@ class Location:
         values.update(changes)
         return Location(**values)
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> "Location":
+        """A location as JSON contracts carry it (keys with null values left out)."""
+        return cls(**{f.name: (data or {}).get(f.name) for f in fields(cls)})
+
     def describe(self) -> str:
-        """Human-readable: 第3页 › 2023年预算收支总表 › 第4行."""
+        """Human-readable: 第3页 › 2023年预算收支总表 › 表内第4行."""
         parts: list[str] = []
         if self.page is not None:
             parts.append(f"第{self.page}页")

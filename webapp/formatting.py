@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from analyzers.amounts import format_yuan_as_wan
+from indexer.model import Location
 from indexer.records import RECORD_TYPE_LABELS
 
 KIND_LABELS = {"budget": "预算", "final_account": "决算"}
@@ -33,20 +34,7 @@ def yuan(value: Any) -> str:
 
 def location_text(location: dict[str, Any] | None) -> str:
     """第3页 › 2023年项目支出预算表 › 表内第4行 (page for PDFs, line for text extractions)."""
-    if not location:
-        return ""
-    parts = []
-    if location.get("page"):
-        parts.append(f"第{location['page']}页")
-    elif location.get("line"):
-        parts.append(f"第{location['line']}行")
-    if location.get("table"):
-        parts.append(location["table"])
-    if location.get("form"):
-        parts.append(f"绩效目标表：{location['form']}")
-    if location.get("row"):
-        parts.append(f"表内第{location['row']}行")
-    return " › ".join(parts)
+    return Location.from_json(location).describe()
 
 
 def table_kind_label(key: str | None) -> str:

@@ -49,8 +49,7 @@ COUNT_UNITS = {"performance_projects": "个", "official_vehicles": "辆"}
 
 def location_text(location: dict[str, Any], heading: str | None = None) -> str:
     """Where a person finds it: 第402行 › 2024年财政拨款安排“三公”经费支出预算表 › 表内第8行."""
-    known = {k: location.get(k) for k in ("page", "line", "table", "form", "row")}
-    text = Location(**known).describe()
+    text = Location.from_json({k: v for k, v in location.items() if k != "end_line"}).describe()
     end = location.get("end_line")
     if end and location.get("line") and "page" not in location and end != location["line"]:
         text = text.replace(f"第{location['line']}行", f"第{location['line']}–{end}行", 1)
