@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE_RE = re.compile(r"[\s\u3000\u00a0]+")
 
@@ -19,6 +20,7 @@ def squash_spaces(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)  # labels repeat across cells, rows and documents
 def label_key(text: str) -> str:
     """A comparison key for labels: width folded, every space removed, brackets unified.
 

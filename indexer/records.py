@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from indexer.model import Document, Location
+from indexer.model import Document, Location, Table
 
 RECORD_TYPES = ("section", "table", "line_item", "form", "self_evaluation", "metric")
 RECORD_TYPE_LABELS = {
@@ -84,9 +84,12 @@ def indexed_document(document: Document, path: str | Path, digest: str) -> Index
 def records_of(document: Document, doc_id: str) -> list[IndexRecord]:
     """Every searchable record of one document, in document order within each type."""
     records: list[IndexRecord] = []
+    numbers: dict[str, int] = {}
+    tables = TableFinder(document.tables)
 
     def add(record_type: str, **values: Any) -> None:
-        number = sum(1 for r in records if r.record_type == record_type)
+        number = numbers.get(record_type, 0)
+        numbers[record_type] = number + 1
         records.append(IndexRecord(record_id=f"{doc_id}:{record_type}:{number}", doc_id=doc_id,
                                    record_type=record_type, **values))
 
@@ -106,7 +109,8 @@ def records_of(document: Document, doc_id: str) -> list[IndexRecord]:
         add("line_item", name=item.name, text=" ".join(p for p in parts if p), amount_yuan=item.amount_yuan,
             table_kind=item.table_kind, group=item.group, is_subtotal=item.is_subtotal, code=item.code,
             location=item.location,
-            payload={"amounts_yuan": {k: _number(v) for k, v in item.amounts_yuan.items()}})
+            payload={"amounts_yuan": {k: _number(v) for k, v in item.amounts_yuan.items()},
+                     "table_index": tables.index_of(item.location)})
     for index, form in enumerate(document.forms):
         indicators = " ".join(f"{i.level3} {i.value}" for i in form.indicators)
         texts = " ".join(form.texts.values())
@@ -119,14 +123,43 @@ def records_of(document: Document, doc_id: str) -> list[IndexRecord]:
         add("self_evaluation", name=evaluation.project,
             text=f"{evaluation.project} 绩效自评 {evaluation.unit or ''}".strip(),
             amount_yuan=evaluation.executed_yuan, group=evaluation.unit, location=evaluation.location,
-            payload={"budget_yuan": _number(evaluation.budget_yuan),
+            payload={"table_index": tables.index_of(evaluation.location),
+                     "budget_yuan": _number(evaluation.budget_yuan),
                      "execution_rate": _number(evaluation.execution_rate), "score": _number(evaluation.score)})
     for metric in document.metrics:
         source = metric.source.table or "情况说明"
         add("metric", name=metric.label, text=f"{metric.label} {source}",
             amount_yuan=metric.value if metric.unit == "元" else None, metric_key=metric.key,
-            location=metric.source, payload={"value": _number(metric.value), "unit": metric.unit})
+            location=metric.source,
+            payload={"value": _number(metric.value), "unit": metric.unit,
+                     "table_index": tables.index_of(metric.source)})
     return records
+
+
+class TableFinder:
+    """Which of a document's tables a location names: the last table of that title starting
+    at or before the location (a title can repeat, e.g. one 项目支出绩效目标表 per project).
+    Stored in the record so a hit links to its table without loading the document."""
+
+    def __init__(self, tables: list[Table]) -> None:
+        self._by_title: dict[str, list[tuple[tuple[int, int], int]]] = {}
+        for index, table in enumerate(tables):
+            for title in dict.fromkeys((table.title, table.location.table)):
+                if title:
+                    self._by_title.setdefault(title, []).append((_position(table.location), index))
+
+    def index_of(self, location: Location) -> int | None:
+        candidates = self._by_title.get(location.table or "")
+        if not candidates:
+            return None
+        where = _position(location)
+        before = [index for position, index in candidates if position <= where]
+        return before[-1] if before else candidates[0][1]
+
+
+def _position(location: Location) -> tuple[int, int]:
+    """Pages for PDFs, lines for text extractions: comparable within one document."""
+    return (location.page or 0, location.line or 0)
 
 
 def _number(value: Decimal | None) -> int | float | None:

@@ -90,12 +90,20 @@ class Hit:
 
 @dataclass
 class SearchResult:
+    """One page of hits. Work that grows with the corpus is bounded: when a search matches
+    more rows than a backend counts exactly, `total_exact` is False and `total` is an
+    estimate; when facets were counted over a sample of the matches, `facets_sample` is the
+    sample's size (counts are then the sample's, scaled to the estimated total)."""
+
     total: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
+    total_exact: bool = True
+    facets_sample: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"total": self.total, "hits": [h.to_json() for h in self.hits], "facets": self.facets}
+        return {"total": self.total, "total_exact": self.total_exact, "facets_sample": self.facets_sample,
+                "hits": [h.to_json() for h in self.hits], "facets": self.facets}
 
 
 @dataclass

@@ -47,14 +47,16 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     )
 
 
+# Control characters (but tab, newlines, form feed), private use and U+FFFD: never in real text.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff\ufffd]")
+
+
 def _looks_like_text(text: str) -> bool:
     # GB18030 decodes almost any byte soup; real text is mostly CJK, ASCII and punctuation.
     sample = text[:20000]
     if not sample.strip():
         return True
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
-    private = sum(1 for ch in sample if 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd")
-    return (control + private) / len(sample) < 0.01
+    return len(_NOT_TEXT.findall(sample)) / len(sample) < 0.01
 
 
 def blocks_from_lines(lines: list[str]) -> list[Block]:
