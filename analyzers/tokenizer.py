@@ -1,8 +1,9 @@
 """The one Chinese analysis used to index and to query: jieba with the budget lexicon.
 
 This module owns the tokenizer setup. `get_analyzer()` builds one `Analyzer` per process
-and engine: jieba (default) or rjieba (the Rust port of jieba: same dictionary, same tokens
-here, many times faster), chosen by argument or `DISCLOSURE_TOKENIZER`. jieba's prefix
+and engine: rjieba (default: the Rust port of jieba — same dictionary, the same tokens here,
+tested line by line, ~5× faster) or jieba, chosen by argument or `DISCLOSURE_TOKENIZER`
+(jieba also when no rjieba wheel exists for the platform). jieba's prefix
 dictionary is cached on disk in a per-user cache directory, so only the first process on a
 machine pays for building it. The lexicon itself is data, in `analyzers/lexicon.py`.
 
@@ -37,7 +38,7 @@ from analyzers import lexicon
 from analyzers.normalize import fold_width
 
 ENGINES = ("jieba", "rjieba")
-DEFAULT_ENGINE = "jieba"
+DEFAULT_ENGINE = "rjieba"  # jieba's tokens (tested line by line), ~5× faster; jieba if absent
 ENGINE_ENV = "DISCLOSURE_TOKENIZER"
 
 log = logging.getLogger(__name__)
@@ -567,7 +568,7 @@ class Analyzer:
 
 
 def engine_name(engine: str | None = None) -> str:
-    """The engine to use: the argument, else $DISCLOSURE_TOKENIZER, else jieba."""
+    """The engine to use: the argument, else $DISCLOSURE_TOKENIZER, else rjieba."""
     name = (engine or os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE).strip().lower()
     if name not in ENGINES:
         raise ValueError(f"unknown tokenizer engine {name!r}: choose one of {', '.join(ENGINES)}")
@@ -590,7 +591,13 @@ def get_analyzer(engine: str | None = None) -> Analyzer:
 @cache
 def _build(name: str) -> Analyzer:
     started = time.perf_counter()
-    engine: _Engine = _JiebaEngine() if name == "jieba" else _RjiebaEngine()
+    try:
+        engine: _Engine = _JiebaEngine() if name == "jieba" else _RjiebaEngine()
+    except RuntimeError:  # no rjieba wheel for this platform: the same tokens, slower
+        if name != DEFAULT_ENGINE or os.environ.get(ENGINE_ENV):
+            raise
+        log.warning("rjieba is not installed; tokenising with jieba")
+        return _build("jieba")
     analyzer = Analyzer(engine, name)
     log.debug("%s analyzer ready in %.3fs", name, time.perf_counter() - started)
     return analyzer

@@ -15,6 +15,8 @@ FACET_FIELDS = ("unit", "year", "kind", "province", "city", "county", "record_ty
 # Filters a request may carry: field → the record column it constrains.
 FILTER_FIELDS = ("unit", "year", "kind", "scope", "province", "city", "county", "record_type",
                  "table_kind", "doc_id", "region")
+# Relevance, in every backend: record types people look for (rows, forms, figures) above long prose.
+TYPE_WEIGHTS = {"line_item": 1.4, "form": 1.4, "metric": 1.2, "self_evaluation": 1.2, "table": 1.0, "section": 0.8}
 MAX_LIMIT = 100
 # Deep pages cost as much as all pages before them: beyond this offset, narrow the search.
 MAX_OFFSET = 10_000

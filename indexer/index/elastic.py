@@ -52,6 +52,7 @@ from urllib.parse import urlsplit, urlunsplit
 from indexer.index.contract import (
     MAX_LIMIT,
     MAX_OFFSET,
+    TYPE_WEIGHTS,
     Hit,
     IndexUnavailable,
     MetricValue,
@@ -60,7 +61,6 @@ from indexer.index.contract import (
     TextQuery,
 )
 from indexer.index.snippets import snippet
-from indexer.index.sqlite import COLUMN_WEIGHTS, TYPE_WEIGHTS
 from indexer.records import IndexedDocument, IndexRecord
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ TOKENS = "disclosure_tokens"                     # index time, and exact "phrase
 TOKENS_SYNONYMS = "disclosure_tokens_synonyms"   # search time: whitespace + synonym_graph
 SYNONYM_FILTER = "disclosure_synonyms"
 
-PRECISE_BOOST, RECALL_BOOST = COLUMN_WEIGHTS    # the SQLite bm25 column weights
+PRECISE_BOOST, RECALL_BOOST = 2.0, 1.0  # a whole word above a sub-word (培训费 above 培训 in 培训费)
 FACET_COLUMNS = ("unit", "year", "kind", "scope", "province", "city", "county", "record_type", "table_kind")
 EQUALITY_FILTERS = ("year", "kind", "scope", "record_type", "table_kind", "doc_id", "province", "city", "county")
 DOCUMENT_FILTERS = ("unit", "year", "kind", "province", "city", "county")
