@@ -154,7 +154,7 @@ def bench_ingest(results: Results, corpus: Path, workdir: Path, workers: int, si
     results.add(Row("ingest", f"text, {workers} workers", len(texts),
                     throughput=f"{size / 1e6 / seconds:.2f} MB/s ({per_core:.2f}/core)",
                     note=f"{size / 1e6:.1f} MB in {seconds:.1f} s; {counts['failed']} failed; peak RSS {rss / 1024:.0f} MB"))
-    results.facts.update(ingest_n_mb_s=size / 1e6 / seconds, ingest_seconds=seconds, indexer_peak_rss_mb=rss / 1024,
+    results.facts.update(ingest_n_mb_s=size / 1e6 / seconds, ingest_per_core_mb_s=per_core, ingest_seconds=seconds, indexer_peak_rss_mb=rss / 1024,
                          text_docs=len(texts), text_mb=size / 1e6, failed=counts["failed"])
     if pdfs:
         pages = _pdf_pages(pdfs)
@@ -220,6 +220,9 @@ def bench_queries(results: Results, index: Path, corpus: Path, repeat: int) -> N
 
     manifest = read_manifest(corpus)
     texts = sorted(corpus.glob("*.txt"))
+    # Latency of the work itself: repeated runs of one query must not be answered by the
+    # result cache (the web rows measure it, cached and not).
+    os.environ["DISCLOSURE_SEARCH_CACHE"] = "0"
     backend = open_index(index, readonly=True)
     all_search: list[float] = []
     for label, fields, words in query_mix(manifest):
@@ -243,6 +246,8 @@ def bench_queries(results: Results, index: Path, corpus: Path, repeat: int) -> N
         if baseline:
             ratio = baseline / median
         results.add(Row("query", label, repeat, median, p95, p99, baseline_ms=baseline, ratio=ratio, note=note))
+        if label.startswith("single word"):
+            results.facts["single_word_p50_ms"] = median
     median, p95, p99 = summarise(all_search)
     results.add(Row("query", "whole search mix", len(all_search), median, p95, p99))
     results.facts.update(search_p95_ms=p95, search_p50_ms=median)
@@ -305,24 +310,36 @@ def _peak_rss_kib(pid: int) -> int:
     return 0
 
 
-def load(url: str, requests: int, clients: int, time_cap: float) -> tuple[list[float], int, float]:
-    """A bounded load generator: `requests` GETs from `clients` threads, stopped at the time cap.
-    Returns latencies (s), errors and wall time."""
+WEB_QUERIES = ("培训费", "经费", "合计", "办公设备 购置", "\"公务接待费\"", "项目支出≥100万", "会议费", "公务用车")
+
+
+def load(base: str, paths: list[str], requests: int, clients: int, time_cap: float) -> tuple[list[float], int, float]:
+    """A bounded load generator: `requests` GETs of `paths` in turn from `clients` threads,
+    each on its own keep-alive connection (as browsers and API clients hold them), stopped at
+    the time cap. Returns latencies (s), errors and wall time."""
+    import http.client
+
+    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
+    local = threading.local()
     deadline = time.perf_counter() + time_cap
 
-    def one(_: int) -> None:
+    def one(number: int) -> None:
         nonlocal errors
         if time.perf_counter() > deadline:
             return
         start = time.perf_counter()
         try:
-            with urllib.request.urlopen(url, timeout=30) as response:
-                response.read()
-                ok = response.status == 200
+            if getattr(local, "connection", None) is None:
+                local.connection = http.client.HTTPConnection(host, port, timeout=30)
+            local.connection.request("GET", paths[number % len(paths)])
+            response = local.connection.getresponse()
+            response.read()
+            ok = response.status == 200
         except Exception:
+            local.connection = None
             ok = False
         elapsed = time.perf_counter() - start
         with lock:
@@ -337,52 +354,64 @@ def load(url: str, requests: int, clients: int, time_cap: float) -> tuple[list[f
     return latencies, errors, time.perf_counter() - start
 
 
-def bench_web(results: Results, index: Path, requests: int, clients: int, time_cap: float,
-              web_workers: int | None = None) -> None:
+def _serve(index: Path, web_workers: int | None, cache: bool) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     command = [sys.executable, "-m", "indexer.cli", "serve", "--index", str(index), "--host", "127.0.0.1",
                "--port", str(port)] + (["--workers", str(web_workers)] if web_workers else [])
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    environment = {**os.environ, "DISCLOSURE_SEARCH_CACHE": "1" if cache else "0"}
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment,
                               cwd=Path(__file__).resolve().parent.parent)
     base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/api/search?q=%E7%BB%8F%E8%B4%B9", timeout=5).read()
+            return server, base
+        except Exception:
+            if server.poll() is not None:
+                raise RuntimeError("disclosure serve exited before answering")
+            time.sleep(0.1)
+    _stop(server)
+    raise RuntimeError("disclosure serve did not answer within 30 s")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/api/search?q=%E7%BB%8F%E8%B4%B9", timeout=5).read()
-                break
-            except Exception:
-                if server.poll() is not None:
-                    raise RuntimeError("disclosure serve exited before answering")
-                time.sleep(0.1)
-        queries = ["培训费", "经费", "办公设备 购置", "公务接待费", "项目"]
-        for path in ("/api/search", "/search"):
-            for query in queries:  # warm every worker's caches
-                urllib.request.urlopen(f"{base}{path}?q={urllib.parse.quote(query)}", timeout=30).read()
-            url = f"{base}{path}?q={urllib.parse.quote('培训费')}"
-            latencies, errors, wall = load(url, requests, clients, time_cap)
-            if latencies:
-                median, p95, p99 = summarise(latencies)
-            else:
-                median = p95 = p99 = float("nan")
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def bench_web(results: Results, index: Path, requests: int, clients: int, time_cap: float,
+              web_workers: int | None = None) -> None:
+    """/api/search and /search under `clients` concurrent clients, the query mix in turn:
+    with the result cache (how the site runs) and, for /api/search, without it."""
+    runs = [("/api/search", True), ("/search", True), ("/api/search", False)]
+    for path, cache in runs:
+        server, base = _serve(index, web_workers, cache)
+        try:
+            paths = [f"{path}?q={urllib.parse.quote(q)}" for q in WEB_QUERIES]
+            for target in paths:  # warm-up: lazy imports, the analyzer, each worker's caches
+                urllib.request.urlopen(base + target, timeout=60).read()
+            latencies, errors, wall = load(base, paths, requests, clients, time_cap)
+            median, p95, p99 = summarise(latencies) if latencies else (float("nan"),) * 3
             rate = len(latencies) / wall if wall else 0.0
-            results.add(Row("web", f"{path}?q=培训费, {clients} clients", len(latencies) + errors, median, p95, p99,
+            label = f"{path}, {len(WEB_QUERIES)}-query mix, {clients} clients" + ("" if cache else ", no result cache")
+            results.add(Row("web", label, len(latencies) + errors, median, p95, p99,
                             throughput=f"{rate:.0f} req/s", note=f"{errors} errors" + (
                                 f"; {requests - len(latencies) - errors} not sent (time cap {time_cap:.0f} s)"
                                 if len(latencies) + errors < requests else "")))
-            results.facts[f"web{path.replace('/', '_')}_rps"] = rate
-            results.facts[f"web{path.replace('/', '_')}_errors"] = errors
-        pids = _descendants(server.pid)
-        peak = max((_peak_rss_kib(pid) for pid in pids), default=0)
-        results.add(Row("web", "peak RSS (largest process)", len(pids), throughput=f"{peak / 1024:.0f} MB",
-                        note=f"{len(pids)} processes (gunicorn master + workers)"))
-        results.facts["web_peak_rss_mb"] = peak / 1024
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            key = f"web{path.replace('/', '_')}" + ("" if cache else "_uncached")
+            results.facts[f"{key}_rps"] = rate
+            results.facts[f"{key}_errors"] = errors
+            pids = _descendants(server.pid)
+            peak = max((_peak_rss_kib(pid) for pid in pids), default=0)
+            results.facts["web_peak_rss_mb"] = max(results.facts.get("web_peak_rss_mb", 0), peak / 1024)
+        finally:
+            _stop(server)
+    results.add(Row("web", "peak RSS (largest process)", 0,
+                    throughput=f"{results.facts['web_peak_rss_mb']:.0f} MB", note="gunicorn master or a worker"))
 
 
 # ---------------------------------------------------------------- report
@@ -436,6 +465,34 @@ def run(corpus: str | Path, workdir: str | Path, *, workers: int | None = None, 
     return results
 
 
+# (fact, budget label, comparison, target, unit): issue 5/6's budgets for the embedded backend.
+BUDGETS = [
+    ("search_p95_ms", "search mix p95, facets included", "≤", 50, "ms"),
+    ("single_word_p50_ms", "single-word search p50", "≤", 15, "ms"),
+    ("qa_p95_ms", "QA question p95", "≤", 150, "ms"),
+    ("web_api_search_rps", "/api/search, 16 clients", "≥", 200, "req/s"),
+    ("web_api_search_errors", "/api/search errors", "≤", 0, ""),
+    ("ingest_per_core_mb_s", "text ingest per core, end to end", "≥", 2, "MB/s"),
+    ("pdf_pages_s", "PDF ingest per core", "≥", 25, "pages/s"),
+    ("web_peak_rss_mb", "web process memory", "<", 500, "MB"),
+    ("indexer_peak_rss_mb", "indexer memory", "<", 1024, "MB"),
+]
+
+
+def budget_table(results: Results) -> str:
+    """The budgets this run measured, each with its figure and whether it was met."""
+    compare = {"≤": lambda a, b: a <= b, "≥": lambda a, b: a >= b, "<": lambda a, b: a < b}
+    lines = ["| budget | target | measured | met |", "|---|---:|---:|:---:|"]
+    for fact, label, operator, target, unit in BUDGETS:
+        value = results.facts.get(fact)
+        if value is None:
+            continue
+        shown = f"{value:.0f}" if unit in ("req/s", "", "MB") else f"{value:.2f}" if unit == "MB/s" else f"{value:.1f}"
+        lines.append(f"| {label} | {operator} {target} {unit} | {shown} {unit} | "
+                     f"{'yes' if compare[operator](value, target) else '**no**'} |")
+    return "\n".join(lines)
+
+
 def report_section(results: Results, command: str, label: str) -> str:
     m = results.facts["machine"]
     return "\n".join([
@@ -444,6 +501,7 @@ def report_section(results: Results, command: str, label: str) -> str:
         f"- machine: {m['nproc']} cores, {m['memory']} RAM, Python {m['python']}, SQLite {m['sqlite']}, {m['platform']}",
         f"- command: `{command}`", "",
         markdown(results), "",
+        budget_table(results), "",
     ])
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from bench.check import accuracy
 from bench.generate import generate, read_manifest
-from bench.run import Results, bench_index_size, bench_ingest, bench_queries, bench_web, markdown
+from bench.run import Results, bench_index_size, bench_ingest, bench_queries, bench_web, budget_table, markdown
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -116,7 +116,8 @@ def test_benchmarks_smoke(tmp_path):
     assert any(row.ratio for row in query_rows if "amount range" in row.name)
     assert any(row.ratio for row in query_rows if "single word" in row.name)
     web = [row for row in results.rows if row.group == "web" and "clients" in row.name]
-    assert len(web) == 2 and all(row.note == "0 errors" and row.n == 12 for row in web)
+    assert len(web) == 3 and all(row.note == "0 errors" and row.n == 12 for row in web)  # cached /api, /search, uncached /api
+    assert "search_p95_ms" in results.facts and "| budget | target |" in budget_table(results)
     assert results.facts["failed"] == 0
     table = markdown(results)
     assert table.startswith("| group | benchmark |") and "/api/search" in table

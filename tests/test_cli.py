@@ -104,7 +104,9 @@ def test_search_json_contract(indexed):
     result = disclosure("search", "培训费", "--index", str(index), "--json", "--year", "2023")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"total", "hits", "facets"}
+    # DESIGN §4's keys, and what says whether the total was counted or estimated
+    assert set(data) == {"total", "hits", "facets", "total_exact", "facets_sample"}
+    assert data["total_exact"] is True and data["facets_sample"] is None
     hit = data["hits"][0]
     assert {"record_type", "doc_id", "unit", "year", "kind", "title", "name", "table_kind", "group",
             "is_subtotal", "amount_yuan", "snippet", "location"} <= set(hit)

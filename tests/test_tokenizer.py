@@ -299,12 +299,12 @@ def test_recall_is_jiebas_cut_for_search_plus_lexicon_parts() -> None:
 def test_the_analyzer_is_created_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(tokenizer.ENGINE_ENV, raising=False)
     assert get_analyzer() is get_analyzer()
-    assert get_analyzer() is get_analyzer("jieba")
+    assert get_analyzer() is get_analyzer("rjieba")  # the default
     assert get_analyzer("rjieba") is get_analyzer("RJIEBA")
     assert get_analyzer("rjieba") is not get_analyzer("jieba")
-    monkeypatch.setenv(tokenizer.ENGINE_ENV, "rjieba")
-    assert get_analyzer() is get_analyzer("rjieba")
-    assert get_analyzer().engine_name == "rjieba"
+    monkeypatch.setenv(tokenizer.ENGINE_ENV, "jieba")
+    assert get_analyzer() is get_analyzer("jieba")
+    assert get_analyzer().engine_name == "jieba"
 
 
 def test_an_unknown_engine_is_refused() -> None:

@@ -130,6 +130,10 @@ class IndexBackend(Protocol):
     def has_content(self, content_hash: str) -> bool:
         """Whether a document with these exact bytes is indexed already."""
 
+    def generation(self) -> int | None:
+        """A number that changes whenever the index is written, so callers can cache what
+        they derive from it (the QA catalogue of units); None when the backend cannot tell."""
+
     def search(self, request: SearchRequest) -> SearchResult: ...
 
     def aggregate_metric(self, metric_key: str, filters: dict[str, list[str]] | None = None) -> list[MetricValue]:

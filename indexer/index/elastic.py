@@ -751,6 +751,9 @@ class ElasticIndex:
             self._after_write(records_index)
         return found
 
+    def generation(self) -> int | None:
+        return None  # other writers may change a cluster at any time: nothing to key a cache on
+
     def has_content(self, content_hash: str) -> bool:
         with self._errors("查询 (lookup)"):
             response = self._client.count(index=self._documents_target, query={"bool": {"filter": [

@@ -340,6 +340,10 @@ class SQLiteIndex:
         connection.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
         return True
 
+    def generation(self) -> int:
+        """A number that changes whenever the index is written (for caches of what it holds)."""
+        return self._layout(self._connection()).generation
+
     def has_content(self, content_hash: str) -> bool:
         return self._connection().execute(
             "SELECT 1 FROM documents WHERE content_hash = ?", (content_hash,)).fetchone() is not None
