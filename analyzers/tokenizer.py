@@ -433,6 +433,7 @@ class Analyzer:
         self._misleading = {term_form(k): {term_form(v) for v in vs} for k, vs in lexicon.MISLEADING_PARTS.items()}
         # Sub-words depend on the word alone; the vocabulary repeats, so remember them.
         self._parts = lru_cache(maxsize=1 << 17)(self._word_parts)
+        self._chunk = lru_cache(maxsize=1 << 17)(self._analyse_chunk)
 
     def _search_cut(self, text: str) -> list[str]:
         """jieba's cut_for_search: each word of the precise cut preceded by its grams."""
@@ -470,7 +471,7 @@ class Analyzer:
                 if t not in stop and (t.isalnum() or _is_term(t))]
 
     def cut_for_search(self, text: str) -> list[str]:
-        """Recall tokens for the `recall` column: jieba `cut_for_search` + lexicon sub-words.
+        """jieba `cut_for_search` + lexicon sub-words: every word preceded by its sub-words.
 
         The overlapping sub-words are what let 培训 find 培训费 and 市政府办培训费.
         jieba's search mode is defined as the precise cut with each word's 2- and
@@ -486,13 +487,26 @@ class Analyzer:
         return recall
 
     def index_text(self, text: str) -> tuple[str, str]:
-        """(precise, recall): the two strings an index stores, tokens joined by one space."""
-        precise = self.cut(text)
+        """(precise, recall): the two strings an index stores, tokens joined by one space.
+        `recall` holds the sub-words only — an index looks for a query word in both columns,
+        so repeating the precise words there would only double what is written.
+
+        Whitespace never joins two tokens (jieba cuts at it), so each whitespace-separated
+        chunk is analysed on its own and short chunks are remembered: table cells, item
+        names, codes and unit names repeat across rows and documents."""
+        precise: list[str] = []
         recall: list[str] = []
-        for word in precise:
-            recall.extend(self._parts(word))
-            recall.append(word)
+        for chunk in text.split():
+            words, parts = self._chunk(chunk) if len(chunk) <= 48 else self._analyse_chunk(chunk)
+            if words:
+                precise.append(words)
+            if parts:
+                recall.append(parts)
         return " ".join(precise), " ".join(recall)
+
+    def _analyse_chunk(self, chunk: str) -> tuple[str, str]:
+        words = self.cut(chunk)
+        return " ".join(words), " ".join(part for word in words for part in self._parts(word))
 
     def tokens_with_offsets(self, text: str, search: bool = True) -> list[tuple[str, int, int]]:
         """(token, start, end) such that `text[start:end]` holds the token, for highlighting.

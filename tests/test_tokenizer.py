@@ -335,3 +335,13 @@ def test_cache_dir_follows_xdg_cache_home(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert tokenizer.cache_dir() == tmp_path / "cache" / "disclosure-search"
     assert (tmp_path / "cache" / "disclosure-search").is_dir()
+
+
+def test_index_text_chunked_equals_the_whole_cut(analyzer: Analyzer) -> None:
+    """index_text analyses whitespace-separated chunks (and remembers short ones); the result
+    must be exactly the cut of the whole text, and recall exactly the words' sub-words."""
+    for line in LINES:
+        precise, recall = analyzer.index_text(line)
+        words = analyzer.cut(line)
+        assert precise.split() == words, line
+        assert recall.split() == [part for word in words for part in analyzer._parts(word)], line

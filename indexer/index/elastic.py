@@ -177,7 +177,7 @@ def records_template(name: str, rules: Iterable[str], shards: int = 1, replicas:
         "path": _LONG_KEYWORD, "content_hash": _KEYWORD,
         # The original text, for snippets made in Python; not indexed.
         "text": {"type": "text", "index": False},
-        # The analyzer's tokens, space-joined: jieba `cut` and `cut_for_search` (+ sub-words).
+        # The analyzer's tokens, space-joined: jieba `cut`, and the words' sub-words (search mode).
         "precise": text_field, "recall": dict(text_field),
         "location": _STORED_ONLY, "payload": _STORED_ONLY,
         # Insertion order (the SQLite rowid's role in tie-breaks) and the write generation.

@@ -26,8 +26,11 @@ import os
 import sqlite3
 import threading
 import zlib
-from collections import OrderedDict
-from dataclasses import astuple, dataclass
+from collections import Counter, OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass, field, replace
+from operator import itemgetter
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -56,8 +59,8 @@ SCHEMA_VERSION = 2
 BM25_K1, BM25_B = 1.2, 0.75
 RESULT_CACHE_SIZE = 256
 EXACT_LIMIT = 5_000
-SAMPLE_SIZE = 3_200
-STRATA = 16
+SAMPLE_SIZE = 2_000
+STRATA = 8
 
 # A record's rowid says where it sorts: newest year first, then document, then its place in
 # the document. "Sort by year" is then the order FTS5 already returns matches in.
@@ -152,11 +155,50 @@ class _Layout:
 
     generation: int  # counts the index's write transactions: a cached result is of one generation
     vocabulary: dict[str, list[str]]
-    document_facets: dict[int, tuple]  # rowid >> _RECORD_BITS → _DOCUMENT_FACETS values
-    bases: list[int]
+    bases: list[int]  # each document's first rowid, ascending
     before: list[int]  # records before each document (by rowid order)
     counts: list[int]
     average_length: float  # tokens per record
+    # per document facet (_DOCUMENT_FACETS): each document's value as a code, and the values
+    facet_codes: dict[str, tuple[Any, list[Any]]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, connection: sqlite3.Connection) -> "_Layout":
+        import numpy as np
+
+        generation = int(connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+        vocabulary = {name: [r[0] for r in connection.execute(
+            f"SELECT DISTINCT {name} FROM documents WHERE {name} IS NOT NULL")]
+            for name in ("unit", "province", "city", "county")}
+        rows = connection.execute(
+            f"SELECT rowid_base, record_count, token_count, {', '.join(_DOCUMENT_FACETS)} FROM documents"
+            " ORDER BY rowid_base").fetchall()
+        before, running = [], 0
+        for row in rows:
+            before.append(running)
+            running += row[1]
+        layout = cls(generation, vocabulary, [r[0] for r in rows], before, [r[1] for r in rows],
+                     sum(r[2] for r in rows) / max(1, running))
+        for position, name in enumerate(_DOCUMENT_FACETS, start=3):
+            values = sorted({row[position] for row in rows if row[position] is not None}, key=str)
+            code = {value: number for number, value in enumerate(values)}
+            layout.facet_codes[name] = (np.array([code.get(row[position], len(values)) for row in rows],
+                                                 dtype=np.int64), values)
+        layout._bases = np.array(layout.bases, dtype=np.int64)
+        return layout
+
+    def document_counts(self, rowids: list[int], share: float) -> dict[str, dict[Any, float]]:
+        """Per document facet, each value's number of matches among `rowids` × `share`."""
+        import numpy as np
+
+        if not rowids:
+            return {name: {} for name in self.facet_codes}
+        documents = np.searchsorted(self._bases, np.array(rowids, dtype=np.int64), side="right") - 1
+        out: dict[str, dict[Any, float]] = {}
+        for name, (codes, values) in self.facet_codes.items():
+            counts = np.bincount(codes[documents], minlength=len(values) + 1)
+            out[name] = {values[i]: float(n) * share for i, n in enumerate(counts[:len(values)]) if n}
+        return out
 
     @property
     def score_sql(self) -> str:
@@ -177,19 +219,19 @@ class _Layout:
         return self.before[i] + min(rowid - self.bases[i] + 1, self.counts[i])
 
     def strata(self, n: int) -> list[tuple[int, int]]:
-        """`n` rowid ranges [low, high) holding about equal numbers of records."""
+        """About `n` rowid ranges [low, high) holding about equal numbers of records."""
         total = self.records
         if total == 0:
             return [(0, 1 << 62)]
-        cuts = [0]
+        cuts = {0, 1 << 62}
         for k in range(1, n):
             target = total * k // n
             i = bisect.bisect_right(self.before, target) - 1
-            cut = self.bases[i] + (target - self.before[i])
-            if cut > cuts[-1]:
-                cuts.append(cut)
-        cuts.append(1 << 62)
-        return list(itertools.pairwise(cuts))
+            cuts.add(self.bases[i] + (target - self.before[i]))
+        # Records cluster by year (the rowid's high bits): a stratum never spans two years, or a
+        # year filter would see a stratum's density vary and the total estimate drift.
+        cuts.update((base >> _YEAR_SHIFT) << _YEAR_SHIFT for base in self.bases)
+        return list(itertools.pairwise(sorted(cuts)))
 
 
 class SQLiteIndex:
@@ -274,9 +316,7 @@ class SQLiteIndex:
         parse_json = zlib.compress(json.dumps(document.parse_json, ensure_ascii=False).encode("utf-8"), 1)
         document_tokens = _document_tokens(document)
         lengths = [precise.count(" ") + 1 if precise else 0 for precise, _ in texts]
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as connection:
             for (old,) in connection.execute(
                     "SELECT doc_id FROM documents WHERE doc_id = ? OR path = ?",
                     (document.doc_id, document.path)).fetchall():
@@ -301,10 +341,6 @@ class SQLiteIndex:
                 "INSERT INTO records_fts (rowid, precise, recall, facets) VALUES (?,?,?,?)",
                 ((base + i, precise, recall, _record_tokens(document_tokens, r))
                  for i, (r, (precise, recall)) in enumerate(zip(records, texts))))
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
 
     @staticmethod
     def _record_row(rowid: int, document: IndexedDocument, record: IndexRecord) -> tuple:
@@ -316,15 +352,52 @@ class SQLiteIndex:
                 json.dumps(record.payload, ensure_ascii=False), record.text)
 
     def delete_document(self, doc_id: str) -> bool:
+        with self._transaction() as connection:
+            return self._delete(connection, doc_id)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Write several documents in one transaction. FTS5 turns every commit into a new
+        index segment that later merges rewrite, so one commit per document made the writer
+        the slowest stage of ingest; a batch commits once. Each document inside is still
+        all-or-nothing (a savepoint): one that fails leaves the others of the batch, and a
+        crash loses the uncommitted batch whole, never part of a document."""
         connection = self._connection()
+        if getattr(self._local, "batch", False):
+            yield
+            return
         connection.execute("BEGIN IMMEDIATE")
+        self._local.batch = True
         try:
-            found = self._delete(connection, doc_id)
+            yield
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
             raise
-        return found
+        finally:
+            self._local.batch = False
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One document's writes: its own transaction, or a savepoint inside a batch."""
+        connection = self._connection()
+        if getattr(self._local, "batch", False):
+            connection.execute("SAVEPOINT document")
+            try:
+                yield connection
+                connection.execute("RELEASE document")
+            except BaseException:
+                connection.execute("ROLLBACK TO document")
+                connection.execute("RELEASE document")
+                raise
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
 
     @staticmethod
     def _delete(connection: sqlite3.Connection, doc_id: str) -> bool:
@@ -356,20 +429,7 @@ class SQLiteIndex:
         cached = getattr(self._local, "layout", None)
         if cached is not None and cached[0] == version:
             return cached[1]
-        vocabulary = {name: [r[0] for r in connection.execute(
-            f"SELECT DISTINCT {name} FROM documents WHERE {name} IS NOT NULL")]
-            for name in ("unit", "province", "city", "county")}
-        rows = connection.execute(
-            f"SELECT rowid_base, record_count, token_count, {', '.join(_DOCUMENT_FACETS)} FROM documents"
-            " ORDER BY rowid_base").fetchall()
-        before, running = [], 0
-        for row in rows:
-            before.append(running)
-            running += row[1]
-        generation = int(connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
-        layout = _Layout(generation, vocabulary, {row[0] >> _RECORD_BITS: tuple(row[3:]) for row in rows},
-                         [r[0] for r in rows], before, [r[1] for r in rows],
-                         sum(r[2] for r in rows) / max(1, running))
+        layout = _Layout.read(connection)
         self._local.layout = (version, layout)
         return layout
 
@@ -453,7 +513,7 @@ class SQLiteIndex:
             raise IndexUnavailable(f"检索失败：{error}") from error
         if self._results is not None:
             with self._results_lock:
-                self._results[key] = copy.deepcopy(result)
+                self._results[key] = _copy_result(result)
                 while len(self._results) > RESULT_CACHE_SIZE:
                     self._results.popitem(last=False)
         return result
@@ -466,7 +526,7 @@ class SQLiteIndex:
             if cached is None:
                 return None
             self._results.move_to_end(key)
-        return copy.deepcopy(cached)  # callers may change what they get
+        return _copy_result(cached)
 
     def _search(self, connection: sqlite3.Connection, layout: _Layout, request: SearchRequest) -> SearchResult:
         limit = max(1, min(request.limit, MAX_LIMIT))
@@ -482,10 +542,11 @@ class SQLiteIndex:
         if exact:
             candidates, total = self._candidates(connection, plan, layout, [(0, 1 << 62)], self.exact_limit)
         else:
-            candidates, total = self._candidates(connection, plan, layout, layout.strata(STRATA),
-                                                 max(1, self.sample_size // STRATA))
+            strata = layout.strata(STRATA)
+            candidates, total = self._candidates(connection, plan, layout, strata,
+                                                 max(1, self.sample_size // len(strata)))
         share = total / len(candidates) if candidates else 0
-        facets = _facet_counts([(c[0] >> _RECORD_BITS, c[2], c[3], share) for c in candidates], names, layout)
+        facets = _facet_counts([(c[0], c[2], c[3]) for c in candidates], names, layout, share)
         has_words = bool(request.text.required or request.text.phrases)
         if request.sort in ("amount", "-amount"):
             page = (_amount_order(candidates, request.sort == "-amount")[offset:offset + limit] if exact
@@ -495,7 +556,7 @@ class SQLiteIndex:
                     if exact else self._rowid_page(connection, plan, offset, limit))
         else:
             page = sorted(candidates, key=lambda c: (-c[1], c[0]))[offset:offset + limit]
-        scores = {c[0]: c[1] for c in candidates} if has_words else {}
+        scores = {c[0]: c[1] for c in page if len(c) > 1} if has_words else {}
         hits = self._hits_by_rowid(connection, [c[0] for c in page], request.text.highlight, scores)
         return SearchResult(total=total, hits=hits, facets=facets, total_exact=exact,
                             facets_sample=None if exact else len(candidates))
@@ -503,24 +564,40 @@ class SQLiteIndex:
     def _candidates(self, connection: sqlite3.Connection, plan: _Plan, layout: _Layout,
                     strata: list[tuple[int, int]], per_stratum: int) -> tuple[list[tuple], int]:
         """Matches as (rowid, score, record type, table kind, amount) — up to `per_stratum`
-        from each rowid range — and the number of matches, estimated from how far into its
-        range each stratum's share reached (exact when every stratum ran out first)."""
+        from each rowid range, and more from the ranges that still have some when others ran
+        dry (a year filter empties most ranges) — and the number of matches, estimated from
+        how far into its range each stratum's share reached (exact where every range ran out)."""
         amount_check = plan.amount_sql[len(" AND "):] if plan.amount_sql else "1"
         sql = (f"SELECT m.id, {layout.score_sql}, r.record_type, r.table_kind, r.amount_fen, ({amount_check}) "
                "FROM (SELECT rowid AS id FROM records_fts WHERE records_fts MATCH ? AND rowid >= ? AND rowid < ? "
                "ORDER BY rowid LIMIT ?) m JOIN record_keys r ON r.rowid = m.id")
         candidates: list[tuple] = []
+        # per stratum: [start of what is left to read, matches passing so far, exhausted]
+        state = {stratum: [stratum[0], 0, False] for stratum in strata}
+        wanted, limit = per_stratum * len(strata), per_stratum
+        while True:
+            for (low, high), left in state.items():
+                if left[2]:
+                    continue
+                rows = connection.execute(sql, (*plan.amount_params, plan.match, left[0], high, limit)).fetchall()
+                passing = [row[:5] for row in rows if row[5]]
+                candidates.extend(passing)
+                left[1] += len(passing)
+                left[2] = len(rows) < limit
+                if rows:
+                    left[0] = rows[-1][0] + 1
+            open_strata = [left for left in state.values() if not left[2]]
+            if not open_strata or len(candidates) >= wanted // 2:
+                break
+            limit = max(1, (wanted - len(candidates)) // len(open_strata))
         estimate = 0.0
-        for low, high in strata:
-            rows = connection.execute(sql, (*plan.amount_params, plan.match, low, high, per_stratum)).fetchall()
-            passing = [row[:5] for row in rows if row[5]]
-            candidates.extend(passing)
-            if len(rows) < per_stratum:  # the stratum ran out: its count is exact
-                estimate += len(passing)
+        for (low, high), (next_start, passing, exhausted) in state.items():
+            if exhausted:
+                estimate += passing
             elif passing:
-                scanned = layout.records_up_to(rows[-1][0]) - layout.records_up_to(low - 1)
+                scanned = layout.records_up_to(next_start - 1) - layout.records_up_to(low - 1)
                 in_stratum = layout.records_up_to(high - 1) - layout.records_up_to(low - 1)
-                estimate += len(passing) * in_stratum / max(1, scanned)
+                estimate += passing * in_stratum / max(1, scanned)
         return candidates, max(len(candidates), round(estimate))
 
     def _rowid_page(self, connection: sqlite3.Connection, plan: _Plan, offset: int, limit: int) -> list[tuple]:
@@ -676,6 +753,13 @@ def _record_fen(record: IndexRecord) -> int | None:
     return None if record.amount_yuan is None else _fen(record.amount_yuan)
 
 
+def _copy_result(result: SearchResult) -> SearchResult:
+    """A copy a caller may change (hits, facets) without changing the cached result; the
+    hits' location and payload dicts are shared and must be treated as read-only."""
+    return replace(result, hits=[copy.copy(hit) for hit in result.hits],
+                   facets={name: dict(values) for name, values in result.facets.items()})
+
+
 def _request_key(request: SearchRequest) -> tuple:
     """Everything that makes one request's result differ from another's."""
     return (astuple(request.text), tuple(sorted((k, tuple(v)) for k, v in request.filters.items())),
@@ -690,25 +774,21 @@ def _amount_order(candidates: list[tuple], descending: bool) -> list[tuple]:
     return with_amount + sorted((c for c in candidates if c[4] is None), key=lambda c: c[0])
 
 
-def _facet_counts(groups: list[tuple[int, str, str | None, float]], names: list[str],
-                  layout: _Layout) -> dict[str, dict[str, int]]:
-    """Facet counts from (document key, record type, table kind, count) groups; counts may
-    be fractional (a sample's, scaled) and are rounded, a value seen at all staying ≥ 1."""
-    per_document: dict[int, float] = {}
-    counts: dict[str, dict[Any, float]] = {name: {} for name in names}
-    for key, record_type, table_kind, n in groups:
-        per_document[key] = per_document.get(key, 0) + n
-        for name, value in (("record_type", record_type), ("table_kind", table_kind)):
-            if name in counts and value is not None:
-                counts[name][value] = counts[name].get(value, 0) + n
-    positions = [(name, _DOCUMENT_FACETS.index(name)) for name in names if name in _DOCUMENT_FACETS]
-    for key, n in per_document.items():
-        values = layout.document_facets.get(key)
-        for name, position in positions if values else ():
-            value = values[position]
-            if value is not None:
-                counts[name][value] = counts[name].get(value, 0) + n
-    return {name: _top(values) for name, values in counts.items()}
+def _facet_counts(keys: list[tuple[int, str, str | None]], names: list[str], layout: _Layout,
+                  share: float = 1.0) -> dict[str, dict[str, int]]:
+    """Facet counts of matches given as (rowid, record type, table kind), each standing for
+    `share` matches (1 when every match is there, more for a sample); counts are rounded and
+    a value seen at all stays ≥ 1."""
+    per_document = layout.document_counts([key[0] for key in keys], share)
+    facets: dict[str, dict[str, int]] = {}
+    for name in names:
+        if name in ("record_type", "table_kind"):
+            counts = Counter(map(itemgetter(1 if name == "record_type" else 2), keys))
+            counts.pop(None, None)
+            facets[name] = _top({value: n * share for value, n in counts.items()})
+        else:
+            facets[name] = _top(per_document[name])
+    return facets
 
 
 def _top(values: dict[Any, float]) -> dict[str, int]:
