@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from indexer.model import Document, Location, Table
+from indexer.model import Document, Location, Section, Table
 
 RECORD_TYPES = ("section", "table", "line_item", "form", "self_evaluation", "metric")
 RECORD_TYPE_LABELS = {
@@ -132,7 +132,8 @@ def records_of(document: Document, doc_id: str) -> list[IndexRecord]:
             amount_yuan=metric.value if metric.unit == "元" else None, metric_key=metric.key,
             location=metric.source,
             payload={"value": _number(metric.value), "unit": metric.unit,
-                     "table_index": tables.index_of(metric.source)})
+                     "table_index": tables.index_of(metric.source),
+                     **_section_of(document.sections, metric.source)})
     return records
 
 
@@ -155,6 +156,28 @@ class TableFinder:
         where = _position(location)
         before = [index for position, index in candidates if position <= where]
         return before[-1] if before else candidates[0][1]
+
+
+def _section_of(sections: list[Section], location: Location) -> dict[str, Any]:
+    """For a figure read from a sentence: the section holding it (its index and heading), so
+    a hit links there without loading the document; {} for a figure in a table."""
+    if location.table:
+        return {}
+    where = location.line if location.line is not None else location.page
+    if where is None:
+        return {}
+    best = None
+    for index, section in enumerate(sections):
+        start = section.location.line if location.line is not None else section.location.page
+        if start is None or start > where:
+            continue
+        end = section.location.end_line if location.line is not None else None
+        best = index
+        if end is not None and where <= end:
+            break
+    if best is None:
+        return {}
+    return {"section_index": best, "heading_path": sections[best].heading_path}
 
 
 def _position(location: Location) -> tuple[int, int]:

@@ -296,6 +296,47 @@ def test_facets(client):
     assert set(narrowed["facets"]["kind"]) == {kind}
 
 
+@pytest.fixture(scope="module")
+def bounded(sample_index):
+    """The sample index opened with a tiny exact_limit: common words (经费) are counted over
+    a sample, as very common words are at scale."""
+    from indexer.index.sqlite import SQLiteIndex
+    from webapp import create_app
+
+    backend = SQLiteIndex(sample_index, readonly=True, exact_limit=40, sample_size=160)
+    yield create_app(backend=backend, config={"TESTING": True}).test_client()
+    backend.close()
+
+
+def test_bounded_counts_pass_through(client, bounded, openapi):
+    validator = schema_validator(openapi, "SearchResponse")
+    exact = get_json(client, "/api/search?q=经费")
+    assert exact["total_exact"] is True and exact["facets_sample"] is None
+    estimated = get_json(bounded, "/api/search?q=经费")
+    assert estimated["total_exact"] is False
+    assert isinstance(estimated["facets_sample"], int) and estimated["facets_sample"] > 0
+    for body in (exact, estimated):
+        errors = list(validator.iter_errors(body))
+        assert not errors, errors[:3]
+
+
+def test_export_of_an_estimated_result_set_has_every_row(client, bounded):
+    """Relevance ranks only a sample when the total is an estimate, so the download pages in
+    year order instead, and gets every row (not just the sample's)."""
+    exact_total = get_json(client, "/api/search?q=经费")["total"]
+    response = bounded.get("/search.csv?q=经费")
+    assert response.headers["X-Export-Total-Exact"] == "false"
+    assert response.headers["X-Export-Sort"] == "year"
+    rows = read_csv(response)
+    assert len(rows) - 1 == exact_total
+    assert len({tuple(r) for r in rows[1:]}) == exact_total
+    years = [int(r[COLUMNS.index("年度")]) for r in rows[1:]]
+    assert years == sorted(years, reverse=True)
+    plain = client.get("/search.csv?q=经费")
+    assert plain.headers["X-Export-Total-Exact"] == "true" and plain.headers["X-Export-Sort"] == "relevance"
+    assert bounded.get("/search.csv?q=经费&sort=-amount").headers["X-Export-Sort"] == "-amount"
+
+
 def test_paging_links_walk_the_result_set(client):
     first = get_json(client, "/api/search?q=培训费&limit=5")
     total = first["total"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -158,6 +160,130 @@ def test_hit_links_lead_to_the_right_views(client, docs):
     assert "<mark>" in section
     for href in {h for h in hrefs if h.startswith("/documents/")}:
         assert client.get(href.split("#")[0]).status_code == 200, href
+
+
+class CountingBackend:
+    """The real backend, counting the calls the web app makes. `strip` removes payload keys
+    from every hit, as an index built before records carried them would return them."""
+
+    def __init__(self, real, strip: tuple[str, ...] = ()) -> None:
+        self.real = real
+        self.strip = strip
+        self.calls: Counter = Counter()
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def document(self, doc_id):
+        self.calls["document"] += 1
+        return self.real.document(doc_id)
+
+    def search(self, request):
+        self.calls["search"] += 1
+        result = self.real.search(request)
+        if self.strip:
+            result = replace(result, hits=[replace(h, payload={k: v for k, v in h.payload.items()
+                                                               if k not in self.strip}) for h in result.hits])
+        return result
+
+
+def counting_client(sample_index, **options):
+    from indexer.index.sqlite import SQLiteIndex
+    from webapp import create_app
+
+    counting = CountingBackend(SQLiteIndex(sample_index, readonly=True), **options)
+    return create_app(backend=counting, config={"TESTING": True}).test_client(), counting
+
+
+def hit_links(body: str) -> list[str]:
+    return re.findall(r'<h3 class="hit-title"><a href="([^"]+)"', body)
+
+
+def test_hit_links_come_from_the_hit_alone(sample_index, app, docs):
+    """A line item leads to /documents/<id>/tables/<n>?row=<r>, a form to its form, a section
+    to its section, read from the hit's payload: the search page, the API and the CSV load
+    no document."""
+    client, counting = counting_client(sample_index)
+    body = get(client, "/search?q=培训费&limit=50")
+    api = client.get("/api/search?q=培训费&limit=50").get_json()
+    csv_body = client.get("/search.csv?q=培训费").get_data(as_text=True)
+    assert counting.calls["document"] == 0
+    assert "/tables/" in csv_body
+
+    real = app.extensions["disclosure_backend"]
+    office = docs[JINCHENG_OFFICE]
+    training = next(h for h in api["hits"] if h["name"] == "市政府办培训费")
+    url = urlsplit(training["url"])
+    n = int(url.path.rsplit("/", 1)[1])
+    assert url.path == f"/documents/{office}/tables/{n}" and url.fragment == "r5"
+    assert parse_qs(url.query) == {"row": ["5"], "q": ["培训费"]}
+    assert real.document(office).parse_json["tables"][n]["title"] == training["location"]["table"]
+    assert f"/documents/{office}/tables/{n}?row=5&amp;q=" in body
+    for hit, href in zip(api["hits"], hit_links(body)):
+        assert urlsplit(hit["url"]).path == urlsplit(href).path
+        if hit["record_type"] == "section":
+            assert urlsplit(href).path.endswith("/sections/" + hit["record_id"].rsplit(":", 1)[1])
+        if hit["record_type"] == "form":
+            assert re.search(r"/forms/\d+$", urlsplit(href).path)
+
+
+def test_links_without_payload_indexes_load_each_document_once(sample_index):
+    """An index whose records lack table_index/form_index (built before they existed): the
+    same links, found in the document, each document loaded at most once per request."""
+    fresh, _ = counting_client(sample_index)
+    old, counting = counting_client(sample_index, strip=("table_index", "form_index"))
+    url = "/search?q=培训费&limit=50"
+    body = get(old, url)
+    assert hit_links(body) == hit_links(get(fresh, url))
+    documents = {href.split("/")[2] for href in hit_links(body)}
+    assert 0 < counting.calls["document"] <= len(documents)
+
+
+def test_figures_read_from_sentences_lead_to_their_section(sample_index, app):
+    """A metric from the text carries its section (payload section_index), so the hit links to
+    /sections/<n> without the search loading the document; /sections/at?line=… (the link of an
+    index built before that) opens the same section."""
+    client, counting = counting_client(sample_index)
+    body = client.get("/api/search?type=metric&limit=100").get_json()
+    sentence = next(h for h in body["hits"] if "/sections/" in h["url"] and "table" not in h["location"])
+    assert counting.calls["document"] == 0
+    line = sentence["location"]["line"]
+    sections = app.extensions["disclosure_backend"].document(sentence["doc_id"]).parse_json["sections"]
+    holding = [s for s in sections if "line" in s["location"]
+               and s["location"]["line"] <= line <= s["location"].get("end_line", s["location"]["line"])]
+    heading = f"<h1>{(holding[0]['heading_path'] or ['卷首'])[-1]}</h1>"
+    url = urlsplit(sentence["url"])
+    assert holding and heading in get(client, url.path + "?" + url.query)
+    at = f"/documents/{sentence['doc_id']}/sections/at"
+    assert heading in get(client, f"{at}?line={line}")
+    get(client, at + "?line=abc", 400)
+    assert client.get(at).status_code == 302  # no line: the document
+
+
+def test_active_facets_cost_one_search_each(sample_index):
+    client, counting = counting_client(sample_index)
+    get(client, "/search?q=培训费")
+    assert counting.calls["search"] == 1
+    counting.calls.clear()
+    body = get(client, "/search?q=培训费&year=2023&kind=budget")
+    assert counting.calls["search"] == 3  # the results, then the year and kind facets widened
+    assert link_with(body, "year", "2024")  # other years can still be added
+
+
+def test_estimated_totals_and_sampled_facets_are_labelled(sample_index, client):
+    """A backend that counts a very common word over a sample (exact_limit) says so."""
+    from indexer.index.sqlite import SQLiteIndex
+    from webapp import create_app
+
+    bounded = create_app(backend=SQLiteIndex(sample_index, readonly=True, exact_limit=40, sample_size=160),
+                         config={"TESTING": True}).test_client()
+    counted = bounded.get("/api/search?q=经费").get_json()
+    assert counted["total_exact"] is False and counted["facets_sample"]
+    text = text_of(get(bounded, "/search?q=经费"))
+    assert f"约 {counted['total']:,} 条结果" in text
+    assert f"分面计数基于 {counted['facets_sample']:,} 条抽样估算" in text
+    exact = text_of(get(client, "/search?q=经费"))
+    assert "共 " in exact and "约 " not in exact and "抽样" not in exact
 
 
 def test_facet_links_add_and_remove_filters_and_keep_the_rest(client):

@@ -4,6 +4,8 @@ feeds and the JSON API, all reading through the index contract (indexer/index/).
     create_app()        the app factory; the backend is opened once per process
     params.py           request arguments → SearchOptions (shared by pages, API, exports, feed)
     formatting.py       amounts as people read them, provenance paths, badges (Jinja filters)
+    links.py            where a record leads (table row, form, section, document): one
+                        implementation for the pages, the API, exports, answers and comparisons
     security.py         security headers and the Content-Security-Policy on every response
     views/pages.py      the HTML pages
     views/qa.py         /ask, /compare (with its SVG chart, charts.py) and /projects

@@ -13,6 +13,11 @@ def backend() -> IndexBackend:
 
 
 def analyzer() -> Any:
-    from analyzers.tokenizer import get_analyzer
+    """The process's analyzer, looked up once per app (get_analyzer takes a lock each call)."""
+    extensions = current_app.extensions
+    found = extensions.get("disclosure_analyzer")
+    if found is None:
+        from analyzers.tokenizer import get_analyzer
 
-    return get_analyzer()
+        found = extensions["disclosure_analyzer"] = get_analyzer()
+    return found

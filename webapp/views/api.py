@@ -17,7 +17,8 @@ Amounts are numbers in yuan, missing values null. Bad parameters answer 400 with
 the same shape. Unknown query parameters are ignored. The views catch `QueryError` and
 `IndexUnavailable` themselves, so they never depend on an app-wide error handler.
 
-The helpers here (search plumbing, links, source URLs) are shared with views/exports.py.
+The helpers here (search plumbing, URLs) are shared with views/exports.py; where a hit or a cited
+figure leads is webapp/links.py, the same for the pages, this API and the exports.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -46,6 +47,7 @@ from indexer.query import AmountBound, ParsedQuery, QueryError
 from indexer.records import RECORD_TYPE_LABELS, RECORD_TYPES, IndexedDocument
 from indexer.search import KINDS, SearchOptions, build_request
 from webapp.backend import analyzer, backend
+from webapp.links import absolute, document_path, hit_source, source
 from webapp.params import KNOWN, MAX_LENGTH, MAX_VALUES, MONEY_UNITS, search_options
 from webapp.qa import MAX_MEASURE, MAX_QUESTION, MAX_UNIT
 
@@ -147,13 +149,11 @@ def site_url(path: str, args: list[tuple[str, str]] | None = None) -> str:
     return url + ("?" + urlencode(args) if args else "")
 
 
-def document_path(doc_id: str) -> str:
-    return "/documents/" + quote(doc_id, safe="")
-
-
 def iterate_hits(search_request: SearchRequest, limit: int) -> Iterable[tuple[SearchResult, list[Hit]]]:
     """The whole result set in chunks of MAX_LIMIT (never more than `limit` hits, and never
-    deeper than the backend pages: MAX_OFFSET + MAX_LIMIT)."""
+    deeper than the backend pages: MAX_OFFSET + MAX_LIMIT): page 1, 2, … of MAX_LIMIT hits,
+    each one backend search without facets, until a short page. An estimated total
+    (`total_exact` False) does not end it early: the estimate may be low."""
     limit = min(limit, MAX_OFFSET + MAX_LIMIT)
     seen = 0
     page = 1
@@ -169,7 +169,7 @@ def iterate_hits(search_request: SearchRequest, limit: int) -> Iterable[tuple[Se
             return
         yield result, hits
         seen += len(hits)
-        if len(result.hits) < MAX_LIMIT or seen >= result.total:
+        if len(result.hits) < MAX_LIMIT or (result.total_exact and seen >= result.total):
             return
         page += 1
 
@@ -181,89 +181,6 @@ def export_capacity() -> int:
     except (TypeError, ValueError):
         limit = 10_000
     return max(1, min(limit, MAX_OFFSET + MAX_LIMIT))
-
-
-class SourceLinks:
-    """The page where a hit is seen: a table (its row highlighted), a form, a section, or the
-    document. Line items, metrics and self-evaluations name their table by title; the table
-    index comes from the document's `table` records, fetched once per document.
-
-    URL scheme of the HTML views (views/pages.py): /documents/<id>,
-    /documents/<id>/tables/<n>?row=<r>&q=<q>, /documents/<id>/forms/<n>,
-    /documents/<id>/sections/<n>?q=<q> (q highlights the searched words).
-    """
-
-    def __init__(self, query: str = "") -> None:
-        self._tables: dict[str, list[tuple[str, tuple[int, int], int]]] = {}
-        self._query = (query or "").strip()
-
-    def prefetch(self, hits: Iterable[Hit]) -> None:
-        wanted = sorted({h.doc_id for h in hits if h.doc_id not in self._tables
-                         and h.record_type not in ("table", "form", "section") and (h.location or {}).get("table")})
-        for start in range(0, len(wanted), 20):
-            ids = wanted[start:start + 20]
-            for doc_id in ids:
-                self._tables[doc_id] = []
-            table_request = SearchRequest(filters={"doc_id": ids, "record_type": ["table"]}, facets=())
-            for _, tables in iterate_hits(table_request, MAX_OFFSET):
-                for hit in tables:
-                    index = (hit.payload or {}).get("table_index")
-                    if isinstance(index, int):
-                        self._tables.setdefault(hit.doc_id, []).append(
-                            (hit.name, _position(hit.location), index))
-
-    def path(self, hit: Hit) -> str:
-        base = document_path(hit.doc_id)
-        location = hit.location or {}
-        payload = hit.payload or {}
-        words = [("q", self._query)] if self._query else []
-        if hit.record_type == "table" and isinstance(payload.get("table_index"), int):
-            return _with_args(f"{base}/tables/{payload['table_index']}", words)
-        if hit.record_type == "form" and isinstance(payload.get("form_index"), int):
-            return f"{base}/forms/{payload['form_index']}"
-        if hit.record_type == "section":
-            number = hit.record_id.rsplit(":", 1)[-1]
-            if number.isdigit():
-                return _with_args(f"{base}/sections/{number}", words)
-        title = location.get("table")
-        if title:
-            index = self._table_index(hit.doc_id, title, _position(location))
-            if index is not None:
-                row = location.get("row")
-                return _with_args(f"{base}/tables/{index}",
-                                  ([("row", str(row))] if isinstance(row, int) else []) + words)
-        return base
-
-    def url(self, hit: Hit) -> str:
-        return site_url(self.path(hit))
-
-    def _table_index(self, doc_id: str, title: str, position: tuple[int, int]) -> int | None:
-        if doc_id not in self._tables:
-            self.prefetch([_Probe(doc_id, {"table": title})])
-        same = [(pos, index) for name, pos, index in self._tables.get(doc_id, []) if name == title]
-        if not same:
-            return None
-        before = [entry for entry in same if entry[0] <= position]
-        return max(before)[1] if before else min(same)[1]
-
-
-def _with_args(path: str, args: list[tuple[str, str]]) -> str:
-    return path + ("?" + urlencode(args) if args else "")
-
-
-@dataclass
-class _Probe:
-    """Just enough of a Hit for `SourceLinks.prefetch`."""
-
-    doc_id: str
-    location: dict[str, Any]
-    record_type: str = "line_item"
-
-
-def _position(location: dict[str, Any] | None) -> tuple[int, int]:
-    location = location or {}
-    page, line = location.get("page"), location.get("line")
-    return (page if isinstance(page, int) else 0, line if isinstance(line, int) else 0)
 
 
 # ------------------------------------------------------------------ documents
@@ -413,11 +330,10 @@ def search() -> Any:
     result = backend().search(current.request)
     page, limit = current.request.page, current.request.limit
     pages = last_page(result.total, limit)
-    links = SourceLinks(current.options.query)
-    links.prefetch(result.hits)
     body = result.to_json()
-    for hit, data in zip(result.hits, body["hits"]):
-        data["url"] = links.url(hit)
+    query = current.options.query
+    for hit, data in zip(result.hits, body["hits"]):  # links from the hit alone (webapp/links.py)
+        data["url"] = absolute(hit_source(hit, query)["url"])
         data["document_url"] = site_url(document_path(hit.doc_id))
     args = search_args(drop=("page",))
 
@@ -447,10 +363,9 @@ def search() -> Any:
 
 
 def source_url(doc_id: str, location: dict[str, Any] | None, record_type: str | None = None) -> str:
-    """The absolute URL of the page where a cited figure is seen (the link logic of the pages)."""
-    from webapp.views.pages import source_view
-
-    return request.host_url.rstrip("/") + source_view(doc_id, location, record_type)["url"]
+    """The absolute URL of the page where a cited figure is seen (webapp/links.py; a bare
+    location, so the document is loaded to find its table, form or section)."""
+    return absolute(source(doc_id, location, record_type)["url"])
 
 
 @blueprint.get("/api/ask")
@@ -602,9 +517,16 @@ def _components() -> dict[str, Any]:
                    "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}},
         "SearchResponse": {
             "type": "object",
-            "required": ["total", "hits", "facets", "query", "page", "limit", "pages", "links"],
+            "required": ["total", "total_exact", "facets_sample", "hits", "facets", "query", "page", "limit",
+                         "pages", "links"],
             "properties": {
-                "total": {"type": "integer", "minimum": 0}, "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                "total": {"type": "integer", "minimum": 0,
+                          "description": "结果总数；total_exact 为 false 时是估计值（页面显示为“约 N 条结果”）"},
+                "total_exact": {"type": "boolean",
+                                "description": "total 是否精确：极常见的词在大索引中只计到上限，其余按比例估算"},
+                "facets_sample": {"type": ["integer", "null"], "minimum": 1,
+                                  "description": "分面计数所基于的抽样条数（按比例换算到估计总数）；null 表示分面是精确计数"},
+                "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                 "facets": {"$ref": "#/components/schemas/Facets"},
                 "query": {"type": "string", "description": "理解到的检索条件（中文）"},
                 "page": {"type": "integer"}, "limit": {"type": "integer"}, "pages": {"type": "integer"},
@@ -815,8 +737,14 @@ _EXPORT_HEADERS = {
                             "schema": {"type": "string"}},
     "X-Export-Truncated": {"description": "结果超过导出上限时为 true（文件名也带“前N条”）",
                            "schema": {"type": "string", "enum": ["true", "false"]}},
-    "X-Export-Total": {"description": "检索结果总数", "schema": {"type": "integer"}},
+    "X-Export-Total": {"description": "检索结果总数（X-Export-Total-Exact 为 false 时是估计值）",
+                       "schema": {"type": "integer"}},
+    "X-Export-Total-Exact": {"description": "结果总数是否精确；为 false 时 X-Export-Total、X-Export-Rows 是估计值",
+                             "schema": {"type": "string", "enum": ["true", "false"]}},
     "X-Export-Rows": {"description": "文件中的数据行数", "schema": {"type": "integer"}},
+    "X-Export-Sort": {"description": "文件中各行的顺序（同 sort 参数）：结果极多、总数为估计值时，相关度只对抽样排序，"
+                                     "文件改按年度（year）排列，以导出全部行",
+                      "schema": {"type": "string", "enum": list(SORTS)}},
 }
 
 

@@ -19,6 +19,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -31,17 +32,17 @@ from indexer.records import RECORD_TYPE_LABELS, IndexedDocument
 from webapp.backend import backend
 from webapp.formatting import KIND_LABELS, location_text, table_kind_label
 from webapp.formatting import wan as wan_text
+from webapp.links import absolute, document_path, hit_source
 from webapp.views.api import (
     Search,
-    SourceLinks,
     current_search,
-    document_path,
     export_capacity,
     iterate_hits,
     json_errors,
     search_args,
     site_url,
 )
+from webapp.views.pages import SORT_LABELS
 
 blueprint = Blueprint("exports", __name__)
 
@@ -91,13 +92,14 @@ def _table_name(hit: Hit) -> str:
     return table_kind_label(hit.table_kind) if hit.table_kind else ""
 
 
-def row_values(hit: Hit, links: SourceLinks) -> list[Any]:
-    """One hit as the export columns: texts guarded, amounts as Decimal (None when missing)."""
+def row_values(hit: Hit, query: str = "") -> list[Any]:
+    """One hit as the export columns: texts guarded, amounts as Decimal (None when missing);
+    the link from the hit alone (webapp/links.py), as on the results page."""
     texts = [
         hit.unit, "" if hit.year is None else hit.year, KIND_LABELS.get(hit.kind or "", hit.kind or ""),
         RECORD_TYPE_LABELS.get(hit.record_type, hit.record_type), hit.name, hit.group,
     ]
-    tail = [_table_name(hit), location_text(hit.location), hit.doc_id, links.url(hit)]
+    tail = [_table_name(hit), location_text(hit.location), hit.doc_id, absolute(hit_source(hit, query)["url"])]
     guarded = [v if isinstance(v, int) else safe_text(v) for v in texts]
     return [*guarded, hit.amount_yuan, wan(hit.amount_yuan), *(safe_text(v) for v in tail)]
 
@@ -115,17 +117,29 @@ def filename_words(text: str) -> str:
 
 class Export:
     """The current search, its first chunk fetched (so errors are a 400 before any byte is
-    sent and the total is known for the headers), and the rest fetched as rows are written."""
+    sent and the total is known for the headers), and the rest fetched as rows are written
+    (api.iterate_hits: backend pages of MAX_LIMIT hits, page after page).
+
+    A result set too large to count exactly (`total_exact` False) is ranked by relevance
+    over a sample only, so relevance pages past the sample come back empty; such a download
+    is written in year order (newest first), which pages through every row. The headers say
+    the order (X-Export-Sort) and whether the total is an estimate (X-Export-Total-Exact)."""
 
     def __init__(self) -> None:
         self.search: Search = current_search()
         self.capacity = export_capacity()
-        self.chunks = iterate_hits(self.search.request, self.capacity)
+        self.request = self.search.request
+        self.chunks = iterate_hits(self.request, self.capacity)
         self.first = next(self.chunks, None)
+        if (self.first is not None and not self.first[0].total_exact and self.request.sort == "relevance"
+                and not self.request.text.is_empty):
+            self.request = replace(self.request, sort="year")
+            self.chunks = iterate_hits(self.request, self.capacity)
+            self.first = next(self.chunks, None)
         self.total = self.first[0].total if self.first else 0
+        self.total_exact = self.first[0].total_exact if self.first else True
         self.rows = min(self.total, self.capacity)
         self.truncated = self.total > self.capacity
-        self.links = SourceLinks(self.search.options.query)
 
     def hit_chunks(self) -> Iterator[list[Hit]]:
         if self.first is None:
@@ -135,9 +149,9 @@ class Export:
             yield hits
 
     def rows_in_chunks(self) -> Iterator[list[list[Any]]]:
+        query = self.search.options.query
         for hits in self.hit_chunks():
-            self.links.prefetch(hits)
-            yield [row_values(hit, self.links) for hit in hits]
+            yield [row_values(hit, query) for hit in hits]
 
     def filename(self, extension: str) -> tuple[str, str]:
         """(UTF-8 name, ASCII fallback): disclosure-search-培训费-2026-11-21[-前10000条].csv"""
@@ -156,7 +170,9 @@ class Export:
             "Content-Disposition": content_disposition(name, fallback),
             "X-Export-Truncated": "true" if self.truncated else "false",
             "X-Export-Total": str(self.total),
+            "X-Export-Total-Exact": "true" if self.total_exact else "false",
             "X-Export-Rows": str(self.rows),
+            "X-Export-Sort": self.request.sort,
             "X-Export-Limit": str(self.capacity),
             "Cache-Control": "no-store",
         }
@@ -220,9 +236,12 @@ def search_xlsx() -> Any:
     frame["年度"] = pd.to_numeric(frame["年度"], errors="coerce").astype("Int64")
     about = pd.DataFrame([
         ("检索", ILLEGAL_CHARACTERS_RE.sub("", export.search.description or "（全部）")),
-        ("结果总数", export.total),
+        ("结果总数", export.total if export.total_exact else f"约 {export.total:,}（估计值）"),
         ("导出行数", export.rows),
         ("是否截断", f"是：只导出前 {export.capacity} 条，请缩小检索范围" if export.truncated else "否"),
+        ("排序", SORT_LABELS.get(export.request.sort, export.request.sort)
+         + ("（结果极多，相关度只能对抽样排序，为导出全部结果改按年度排列）"
+            if export.request.sort != export.search.request.sort else "")),
         ("导出时间", datetime.now(UTC).astimezone().isoformat(timespec="seconds")),
         ("网页", site_url("/search", search_args(drop=("page", "limit")))),
     ], columns=["项目", "内容"])
@@ -420,10 +439,10 @@ def feed_documents(search: Search, limit: int) -> list[tuple[IndexedDocument, in
         return []
     def narrowing(name: str) -> list[str] | None:
         """A facet narrows the candidates only when it accounts for every match (records
-        without the field are not counted) and was not cut at 100 values."""
+        without the field are not counted), was counted exactly and was not cut at 100 values."""
         counts = overview.facets.get(name) or {}
-        if not counts or len(counts) >= 100 or sum(counts.values()) != overview.total:
-            return None
+        if overview.facets_sample or not counts or len(counts) >= 100 or sum(counts.values()) != overview.total:
+            return None  # counted over a sample (facets_sample), a value may be missing
         return list(counts)
 
     filters = {name: values for name in ("year", "kind") if (values := narrowing(name))}

@@ -11,16 +11,15 @@ from __future__ import annotations
 import html
 import math
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from flask import (
     Blueprint,
     abort,
     current_app,
-    g,
     render_template,
     request,
     send_file,
@@ -34,6 +33,7 @@ from indexer.index.snippets import _match_spans
 from indexer.query import QueryError, parse_query
 from indexer.records import IndexedDocument
 from indexer.search import build_request, text_query
+from webapp import links
 from webapp.backend import analyzer, backend
 from webapp.params import LIST_PARAMS, MONEY_UNITS, search_options
 from webapp.qa import QUESTION_EXAMPLES, looks_like_question
@@ -60,7 +60,6 @@ METRIC_ORDER = ("income_total", "expenditure_total", "yoy_change", "basic_expend
                 "procurement_total", "procurement_goods", "procurement_works", "procurement_services",
                 "performance_projects", "official_vehicles")
 SIDES = (("period", "实施期"), ("annual", "年度"))
-_DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _NUMERIC = re.compile(r"^[\s+\-−]*[\d,，.]+\s*%?$")
 TEXT_SUFFIXES = {".txt", ".md", ".tsv"}
 
@@ -94,6 +93,11 @@ def search():
     if over_cap:
         options = replace(options, page=1)
     search_request, parsed = build_request(options, an)
+    # Fields with an active filter are counted by their own widened search (_widened), so
+    # the main search does not count them too.
+    widened = _widened(options, search_request)
+    covered = {name for fields, _ in widened for name in fields}
+    search_request.facets = tuple(name for name in search_request.facets if name not in covered)
     result = backend().search(search_request)
     limit, page = search_request.limit, search_request.page
     pages_total = max(1, math.ceil(result.total / limit))
@@ -101,9 +105,10 @@ def search():
     last_page = min(pages_total, page_cap)
     state = _state_args()
     hits = [] if over_cap else [_hit_view(hit, options.query) for hit in result.hits]
+    facets, facets_sample = _facet_groups(result, widened)
     context = {
         "options": options, "parsed": parsed, "described": parsed.describe(), "result": result, "hits": hits,
-        "facets": _facet_groups(options, result, an), "chips": _chips(options),
+        "facets": facets, "facets_sample": facets_sample, "chips": _chips(options),
         "page": page, "limit": limit, "last_page": last_page, "pages_total": pages_total, "page_cap": page_cap,
         "page_links": _page_links(page, last_page), "over_cap": over_cap, "requested_page": request.args.get("page"),
         "beyond_results": (not over_cap and result.total > 0 and page > pages_total),
@@ -184,6 +189,7 @@ def table(doc_id: str, n: int):
         "table.html", doc=doc, n=n, table=data, header_rows=header_rows, body_rows=body_rows, width=width,
         header_count=len(header), row=row, row_missing=row_missing, count=len(tables), tables=tables,
         is_pdf=_is_pdf(doc), q=request.args.get("q", ""),
+        row_link=request.script_root + links.table_path(doc_id, n) + "?row=",  # + number, for every row
     )
 
 
@@ -217,6 +223,25 @@ def section(doc_id: str, n: int):
     sections = doc.parse_json.get("sections") or []
     if not 0 <= n < len(sections):
         abort(404, description=f"这份文档没有第{n + 1}节（共{len(sections)}节）。")
+    return _section_page(doc, n)
+
+
+@blueprint.route("/documents/<doc_id>/sections/at")
+def section_at(doc_id: str):
+    """The section holding a line (?line=, text) or a page (?page=, PDF): where a figure read
+    from a sentence leads, found when someone follows the link (webapp/links.py)."""
+    line, page = _optional_int("line"), _optional_int("page")
+    doc = _load(doc_id)
+    n = links.section_index(doc.parse_json, None, {"page": page} if page else {"line": line})
+    if n is None:
+        from flask import redirect
+
+        return redirect(request.script_root + links.document_path(doc_id))
+    return _section_page(doc, n)
+
+
+def _section_page(doc: IndexedDocument, n: int):
+    sections = doc.parse_json.get("sections") or []
     data = sections[n]
     q = request.args.get("q", "")
     words = _highlight_words(q)
@@ -234,7 +259,10 @@ def section(doc_id: str, n: int):
 def url_with(add: tuple[str, str] | None = None, remove: tuple[str, str] | None = None,
              drop: tuple[str, ...] = (), **set_values: Any) -> str:
     """The current search URL with one value added, removed or replaced (page reset)."""
-    pairs = [(k, v) for k, v in _state_args() if k != "page" and k not in drop and k not in set_values]
+    state = _search_state()
+    if add and not (remove or drop or set_values):
+        return state.adding(*add)
+    pairs = [(k, v) for k, v in state.pairs if k not in drop and k not in set_values]
     if remove:
         pairs = [(k, v) for k, v in pairs if (k, v) != remove]
     if add and add not in pairs:
@@ -243,15 +271,14 @@ def url_with(add: tuple[str, str] | None = None, remove: tuple[str, str] | None 
         if value not in (None, ""):
             pairs.append((key, str(value)))
     query = urlencode(pairs)
-    return url_for("pages.search") + ("?" + query if query else "")
+    return state.base + ("?" + query if query else "")
 
 
 @blueprint.app_template_global()
 def page_url(page: int) -> str:
-    pairs = [(k, v) for k, v in _state_args() if k != "page"]
-    if page > 1:
-        pairs.append(("page", str(page)))
-    return url_for("pages.search") + "?" + urlencode(pairs)
+    state = _search_state()
+    number = f"page={page}" if page > 1 else ""
+    return state.base + "?" + (f"{state.encoded}&{number}" if state.encoded and number else state.encoded or number)
 
 
 @blueprint.app_template_global()
@@ -261,9 +288,9 @@ def file_url(doc: IndexedDocument | str, page: int | None = None) -> str:
     return f"{url}#page={page}" if page else url
 
 
-@blueprint.app_template_filter("heading_text")
-def heading_text(section: dict[str, Any]) -> str:
-    return " › ".join(section.get("heading_path") or []) or "（卷首）"
+blueprint.add_app_template_filter(links.heading_text, "heading_text")
+blueprint.add_app_template_filter(links.position_text, "position")
+heading_text, position = links.heading_text, links.position_text
 
 
 @blueprint.app_template_filter("metric_value")
@@ -278,20 +305,6 @@ def metric_value(metric: dict[str, Any]) -> str:
     if unit == "%":
         return f"{value}%"
     return f"{value:,}{unit or ''}" if isinstance(value, int) else f"{value}{unit or ''}"
-
-
-@blueprint.app_template_filter("position")
-def position(location: dict[str, Any] | None) -> str:
-    """第3页 (PDF) or 原文第12行 (text extraction)."""
-    location = location or {}
-    if location.get("page"):
-        return f"第{location['page']}页"
-    if location.get("line"):
-        end = location.get("end_line")
-        if end and end != location["line"]:
-            return f"原文第{location['line']}–{end}行"
-        return f"原文第{location['line']}行"
-    return ""
 
 
 @blueprint.app_template_global()
@@ -310,20 +323,45 @@ def region_text(doc: Any) -> str:
 
 # ------------------------------------------------------------------ search helpers
 
+class _SearchState:
+    """The search state of the URL, worked out once per request: every facet value, chip
+    and page link is this state with one change."""
+
+    def __init__(self) -> None:
+        known = ("q", *LIST_PARAMS, "min", "max", "unit_money", "sort", "page", "limit")
+        args = request.args
+        has_amount = bool(args.get("min", "").strip() or args.get("max", "").strip())
+        self.args: list[tuple[str, str]] = [
+            (key, value) for key in known for value in args.getlist(key)
+            if value.strip() != "" and not (key == "sort" and value == "relevance")
+            and not (key == "unit_money" and not has_amount)]
+        self.pairs = [(k, v) for k, v in self.args if k != "page"]
+        self.present = set(self.pairs)
+        self.encoded = urlencode(self.pairs)
+        self.base = url_for("pages.search")
+
+    def adding(self, param: str, value: str) -> str:
+        """This search with one more value (a facet entry: hundreds per page, so kept cheap;
+        the same URL as urlencode of the pairs with the value appended)."""
+        if (param, value) in self.present:
+            query = self.encoded
+        else:
+            extra = quote_plus(param) + "=" + quote_plus(value)
+            query = f"{self.encoded}&{extra}" if self.encoded else extra
+        return self.base + ("?" + query if query else "")
+
+
+def _search_state() -> _SearchState:
+    cache = links.request_cache()
+    state = cache.get("search_state")
+    if state is None:
+        state = cache["search_state"] = _SearchState()
+    return state
+
+
 def _state_args() -> list[tuple[str, str]]:
     """The search state from the URL: known parameters with a non-empty value."""
-    known = ("q", *LIST_PARAMS, "min", "max", "unit_money", "sort", "page", "limit")
-    pairs: list[tuple[str, str]] = []
-    for key in known:
-        for value in request.args.getlist(key):
-            if value.strip() == "":
-                continue
-            if key == "sort" and value == "relevance":
-                continue
-            if key == "unit_money" and not (request.args.get("min", "").strip() or request.args.get("max", "").strip()):
-                continue
-            pairs.append((key, value))
-    return pairs
+    return _search_state().args
 
 
 def _page_over_cap(options: Any) -> bool:
@@ -370,112 +408,100 @@ def _chips(options: Any) -> list[dict[str, str]]:
     return chips
 
 
-def _facet_groups(options: Any, result: Any, an: Any) -> list[dict[str, Any]]:
-    """Facets whose values add or remove a filter. A field with an active filter counts
-    its values as if that filter were not set, so other values can still be added."""
-    from webapp.formatting import FACET_LABELS, facet_value_label
+class _Analysed:
+    """The analyzer for requests whose words the main request analysed already: build_request
+    gets no text from it, and the main request's text is put in instead."""
 
-    counts = dict(result.facets)
-    for field, param in (("record_type", "type"), ("unit", "unit"), ("year", "year"), ("kind", "kind"),
-                         ("table_kind", "table_kind"), ("region", "region")):
+    def cut(self, text: str) -> list[str]:
+        return []
+
+    def query_terms(self, text: str) -> list[list[str]]:
+        return []
+
+    def normalize(self, text: str) -> str:
+        return text
+
+
+FACET_FILTERS = (("record_type", "type"), ("unit", "unit"), ("year", "year"), ("kind", "kind"),
+                 ("table_kind", "table_kind"), ("region", "region"))
+
+
+def _widened(options: Any, search_request: Any) -> list[tuple[tuple[str, ...], Any]]:
+    """For each facet with an active filter, the request that counts its values as if that
+    filter were not set (so other values can still be added): one search per active facet,
+    one hit, only that facet's fields, the words analysed once."""
+    out = []
+    for field, param in FACET_FILTERS:
         if not getattr(options, param):
             continue
         fields = ("province", "city", "county") if field == "region" else (field,)
         try:
-            widened, _ = build_request(replace(options, **{param: []}, page=1, limit=1), an)
+            widened, _ = build_request(replace(options, **{param: []}, page=1, limit=1), _Analysed())
         except QueryError:
             continue
+        widened.text = search_request.text
         widened.facets = fields
-        for name, values in backend().search(widened).facets.items():
-            counts[name] = values
+        out.append((fields, widened))
+    return out
+
+
+@dataclass(slots=True)
+class FacetEntry:
+    """One value of a facet as the page lists it (attributes, not a dict: the template reads
+    a few hundred of them per page)."""
+
+    value: str
+    count: int
+    selected: bool
+    label: str
+    level: str | None
+    url: str
+
+
+def _facet_groups(result: Any, widened: list[tuple[tuple[str, ...], Any]]) -> tuple[list[dict[str, Any]], int | None]:
+    """Facets whose values add or remove a filter (active fields counted by `_widened`), and
+    the size of the sample they were counted over when a search counted over a sample."""
+    from webapp.formatting import FACET_LABELS, facet_value_label
+
+    state = _search_state()
+    counts = dict(result.facets)
+    samples = [result.facets_sample]
+    for fields, widened_request in widened:
+        counted = backend().search(widened_request)
+        counts.update({name: values for name, values in counted.facets.items() if name in fields})
+        samples.append(counted.facets_sample)
     groups = []
     for field in ("record_type", "unit", "year", "kind", "region", "table_kind"):
         names = ("province", "city", "county") if field == "region" else (field,)
         param = FACET_PARAMS[names[0]]
         active = [v.strip() for v in request.args.getlist(param) if v.strip()]
-        items = []
+        items: list[FacetEntry] = []
         for name in names:
             values = counts.get(name) or {}
             ordered = sorted(values.items(), key=lambda kv: kv[0], reverse=True) if name == "year" else values.items()
+            level = {"province": "省", "city": "市", "county": "区县"}.get(name)
             for value, count in ordered:
-                selected = value in active
-                items.append({
-                    "value": value, "count": count, "selected": selected,
-                    "label": facet_value_label(name, value),
-                    "level": {"province": "省", "city": "市", "county": "区县"}.get(name),
-                    "url": url_with(remove=(param, value)) if selected else url_with(add=(param, value)),
-                })
-        shown_values = {i["value"] for i in items}
+                if value in active:
+                    items.append(FacetEntry(value, count, True, facet_value_label(name, value), level,
+                                            url_with(remove=(param, value))))
+                else:
+                    items.append(FacetEntry(value, count, False, facet_value_label(name, value), level,
+                                            state.adding(param, value)))
+        shown_values = {i.value for i in items}
         for value in active:
             if value not in shown_values:
-                items.append({"value": value, "count": 0, "selected": True, "level": None,
-                              "label": facet_value_label(names[0], value), "url": url_with(remove=(param, value))})
+                items.append(FacetEntry(value, 0, True, facet_value_label(names[0], value), None,
+                                        url_with(remove=(param, value))))
         if items:
             label = "地区" if field == "region" else FACET_LABELS.get(field, field)
             groups.append({"field": field, "param": param, "label": label, "entries": items,
                            "active": bool(active)})
-    return groups
+    return groups, max((n for n in samples if n), default=None)
 
 
 def _hit_view(hit: Any, query: str) -> dict[str, Any]:
-    """Where a hit leads: its main link and the path document › table/form/section › row."""
-    view = source_view(hit.doc_id, hit.location, hit.record_type, payload=hit.payload, name=hit.name,
-                       title=hit.title or hit.unit, query=query)
-    return {**view, "hit": hit, "details": _hit_details(hit)}
-
-
-def source_view(doc_id: str, location: dict[str, Any] | None, record_type: str | None = None, *,
-                payload: dict[str, Any] | None = None, name: str | None = None, title: str | None = None,
-                query: str = "") -> dict[str, Any]:
-    """Where a record leads: its main link (`url`), the path document › table/form/section ›
-    row (`parts`) and its position in the original (`where`, `where_url`). Shared by search
-    hits, an answer's evidence, comparison cells and project histories. Without a record
-    type, the location says it: a form, a table (row), else a sentence of a section."""
-    doc = _cached(doc_id)
-    pj = doc.parse_json if doc else {}
-    location = location or {}
-    payload = payload or {}
-    kind = record_type or ("form" if location.get("form") else "line_item" if location.get("table") else "section")
-    doc_url = url_for("pages.document", doc_id=doc_id)
-    parts: list[dict[str, str]] = [{"label": title or (doc.title if doc else None) or doc_id, "url": doc_url}]
-    target = doc_url
-    q = {"q": query} if query else {}
-    if kind == "table":
-        n = _valid_index(payload.get("table_index"), pj.get("tables")) if doc else None
-        if n is None:
-            n = _table_index(pj, location)
-        if n is not None:
-            target = url_for("pages.table", doc_id=doc_id, n=n, **q)
-            parts.append({"label": name or location.get("table") or "报表", "url": target})
-    elif kind in ("line_item", "metric", "self_evaluation"):
-        n = _table_index(pj, location)
-        if n is not None:
-            table_url = url_for("pages.table", doc_id=doc_id, n=n)
-            parts.append({"label": location.get("table") or pj["tables"][n].get("title") or "报表", "url": table_url})
-            target = table_url
-            if location.get("row"):
-                target = url_for("pages.table", doc_id=doc_id, n=n, row=location["row"]) + f"#r{location['row']}"
-                parts.append({"label": f"表内第{location['row']}行", "url": target})
-        else:
-            s = _section_index(pj, None, location)
-            if s is not None:
-                target = url_for("pages.section", doc_id=doc_id, n=s, **q)
-                parts.append({"label": heading_text(pj["sections"][s]), "url": target})
-    elif kind == "form":
-        n = _valid_index(payload.get("form_index"), pj.get("forms")) if doc else None
-        if n is None and doc:
-            n = _form_index(pj, location)
-        if n is not None:
-            target = url_for("pages.form", doc_id=doc_id, n=n)
-            parts.append({"label": f"绩效目标表：{location.get('form') or name}", "url": target})
-    elif kind == "section":
-        s = _section_index(pj, payload.get("heading_path"), location)
-        if s is not None:
-            target = url_for("pages.section", doc_id=doc_id, n=s, **q)
-            parts.append({"label": heading_text(pj["sections"][s]), "url": target})
-    where = position(location)
-    where_url = file_url(doc_id, location.get("page")) if doc and location.get("page") and _is_pdf(doc) else None
-    return {"url": target, "parts": parts, "where": where, "where_url": where_url}
+    """Where a hit leads (webapp/links.py, from the hit alone) and its extra figures."""
+    return {**links.hit_source(hit, query), "hit": hit, "details": _hit_details(hit)}
 
 
 def _hit_details(hit: Any) -> list[tuple[str, str]]:
@@ -510,19 +536,10 @@ blueprint.add_app_template_global(amount_label, "amount_label")
 # ------------------------------------------------------------------ documents
 
 def _load(doc_id: str) -> IndexedDocument:
-    doc = _cached(doc_id)
+    doc = links.load_document(doc_id)
     if doc is None:
         abort(404, description="索引中没有这份文档。它可能已被删除或重新索引，请从首页的文档列表重新打开。")
     return doc
-
-
-def _cached(doc_id: str) -> IndexedDocument | None:
-    if not _DOC_ID.match(doc_id or ""):
-        return None
-    cache = g.setdefault("documents", {})
-    if doc_id not in cache:
-        cache[doc_id] = backend().document(doc_id)
-    return cache[doc_id]
 
 
 def _resolve(stored: str) -> Path | None:
@@ -554,87 +571,6 @@ def _first_page(pj: dict[str, Any]) -> int | None:
     return None
 
 
-def _valid_index(value: Any, items: list | None) -> int | None:
-    if isinstance(value, int) and items is not None and 0 <= value < len(items):
-        return value
-    return None
-
-
-def _position_key(location: dict[str, Any]) -> tuple[str, int] | None:
-    if location.get("page"):
-        return ("page", location["page"])
-    if location.get("line"):
-        return ("line", location["line"])
-    return None
-
-
-def _table_index(pj: dict[str, Any], location: dict[str, Any]) -> int | None:
-    """The table a location names: same title, the last one starting at or before it."""
-    title = location.get("table")
-    if not title:
-        return None
-    tables = pj.get("tables") or []
-    candidates = [i for i, t in enumerate(tables)
-                  if title in (t.get("title"), (t.get("location") or {}).get("table"))]
-    if not candidates:
-        return None
-    where = _position_key(location)
-    if where:
-        before = [i for i in candidates
-                  if (_position_key(tables[i].get("location") or {}) or ("", 0))[0] == where[0]
-                  and _position_key(tables[i]["location"])[1] <= where[1]]
-        if before:
-            return before[-1]
-    return candidates[0]
-
-
-def _form_index(pj: dict[str, Any], location: dict[str, Any]) -> int | None:
-    """The performance form a location names: same project, the last one starting at or before it."""
-    project = location.get("form")
-    if not project:
-        return None
-    forms = pj.get("forms") or []
-    candidates = [i for i, f in enumerate(forms)
-                  if project in (f.get("project"), (f.get("location") or {}).get("form"))]
-    if not candidates:
-        return None
-    where = _position_key(location)
-    if where:
-        before = [i for i in candidates
-                  if (_position_key(forms[i].get("location") or {}) or ("", 0))[0] == where[0]
-                  and _position_key(forms[i]["location"])[1] <= where[1]]
-        if before:
-            return before[-1]
-    return candidates[0]
-
-
-def _section_index(pj: dict[str, Any], heading_path: list[str] | None, location: dict[str, Any]) -> int | None:
-    sections = pj.get("sections") or []
-    where = _position_key(location)
-    if heading_path is not None:
-        same = [i for i, s in enumerate(sections) if (s.get("heading_path") or []) == list(heading_path)]
-        for i in same:
-            if where is None or _position_key(sections[i].get("location") or {}) == where:
-                return i
-        if same and where is None:
-            return same[0]
-    if where is None:
-        return None
-    kind, value = where
-    best = None
-    for i, s in enumerate(sections):
-        loc = s.get("location") or {}
-        start = loc.get(kind)
-        if start is None:
-            continue
-        end = loc.get("end_line", start) if kind == "line" else loc.get("end_page", start)
-        if start <= value <= max(end, start):
-            return i
-        if start <= value:
-            best = i
-    return best
-
-
 def _sections_outline(pj: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for i, s in enumerate(pj.get("sections") or []):
@@ -653,22 +589,21 @@ def _key_metrics(pj: dict[str, Any]) -> list[dict[str, Any]]:
     for metric in pj.get("metrics") or []:
         by_key.setdefault(metric.get("key"), []).append(metric)
     ordered = [k for k in METRIC_ORDER if k in by_key] + [k for k in by_key if k not in METRIC_ORDER]
+    root, doc_id = request.script_root, request.view_args["doc_id"]
     out = []
     for key in ordered:
         candidates = by_key[key]
         chosen = next((m for m in candidates if (m.get("source") or {}).get("table")), candidates[0])
         others = [m for m in candidates if m is not chosen and m.get("value") != chosen.get("value")]
         source = chosen.get("source") or {}
-        n = _table_index(pj, source)
+        n = links.table_index(pj, source)
+        row = source.get("row") or None
         if n is not None:
-            url = url_for("pages.table", doc_id=request.view_args["doc_id"], n=n,
-                          **({"row": source["row"]} if source.get("row") else {}))
-            if source.get("row"):
-                url += f"#r{source['row']}"
-            source_label = source.get("table") + (f" › 表内第{source['row']}行" if source.get("row") else "")
+            url = root + links.table_path(doc_id, n, row)
+            source_label = source.get("table") + (f" › 表内第{row}行" if row else "")
         else:
-            s = _section_index(pj, None, source)
-            url = url_for("pages.section", doc_id=request.view_args["doc_id"], n=s) if s is not None else None
+            s = links.section_index(pj, None, source)
+            url = root + links.section_path(doc_id, s) if s is not None else None
             source_label = "情况说明" + (f"（{position(source)}）" if position(source) else "")
         out.append({"key": key, "label": chosen.get("label") or key, "metric": chosen, "url": url,
                     "source": source_label, "others": others})
@@ -676,16 +611,12 @@ def _key_metrics(pj: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _evaluations(pj: dict[str, Any]) -> list[dict[str, Any]]:
+    root, doc_id = request.script_root, request.view_args["doc_id"]
     out = []
     for evaluation in pj.get("self_evaluations") or []:
         location = evaluation.get("location") or {}
-        n = _table_index(pj, location)
-        url = None
-        if n is not None:
-            url = url_for("pages.table", doc_id=request.view_args["doc_id"], n=n,
-                          **({"row": location["row"]} if location.get("row") else {}))
-            if location.get("row"):
-                url += f"#r{location['row']}"
+        n = links.table_index(pj, location)
+        url = root + links.table_path(doc_id, n, location.get("row") or None) if n is not None else None
         out.append({**evaluation, "url": url})
     return out
 

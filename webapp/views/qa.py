@@ -12,8 +12,9 @@
 (webapp.qa.looks_like_question); a failing answer never fails the search page.
 
 The answering itself is indexer/qa (ask, compare, project_histories); this module only
-lays its results out and links every figure with `pages.source_view`, the link logic of
-the search results.
+lays its results out and links every figure with `webapp.links.source`, the link logic of
+the search results (a bare location: the document is loaded, once per request, to find
+the table, form or section it names).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from indexer.query import QueryError
 from webapp import charts
 from webapp.backend import backend
 from webapp.formatting import KIND_LABELS, wan
+from webapp.links import source as source_view
 from webapp.qa import (
     COMPARE_EXAMPLES,
     MAX_MEASURE,
@@ -42,7 +44,6 @@ from webapp.qa import (
     unit_param,
 )
 from webapp.views.exports import wan as wan_decimal
-from webapp.views.pages import source_view
 
 blueprint = Blueprint("qa", __name__)
 
