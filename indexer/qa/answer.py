@@ -24,11 +24,11 @@ from difflib import SequenceMatcher
 from typing import Any, Iterable
 
 from analyzers.amounts import format_yuan_as_wan
-from indexer.index.contract import Hit, SearchRequest, TextQuery
+from indexer.index.contract import Hit, MetricValue, SearchRequest, TextQuery
 from indexer.model import Location
 from indexer.qa.question import (
     DERIVED_METRICS, KIND_LABELS, METRIC_LABELS, METRIC_WORDS, SELF_EVALUATION_LABELS, Catalog,
-    DocRef, Measure, ParsedQuestion, name_key, normalize, parse_question,
+    DocRef, Measure, ParsedQuestion, catalog_for, name_key, normalize, parse_question,
 )
 
 ITEM_TYPES = ["line_item", "form", "self_evaluation"]
@@ -42,6 +42,7 @@ THREE_PUBLIC_PARTS = {
     "three_public_vehicle_operation": ("公务用车运行维护费", "②公务用车运行维护费"),
 }
 COUNT_UNITS = {"performance_projects": "个", "official_vehicles": "辆"}
+RANKING_SHOWN = 10  # units a ranking's sentence names and cites; `rows` holds them all
 
 
 # ---------------------------------------------------------------------------- output
@@ -169,12 +170,61 @@ class Fact:
     note: str = ""
 
     def row(self) -> dict[str, Any]:
+        return self._row(self.evidence[0].location if self.evidence else {},
+                         self.evidence[0].location_text if self.evidence else "")
+
+    def _row(self, location: dict[str, Any], where: str) -> dict[str, Any]:
         return {"unit": self.doc.unit, "year": self.doc.year, "kind": self.doc.kind, "basis": self.basis,
                 "label": self.label,
                 "value": json_number(self.value) if isinstance(self.value, Decimal) else self.value,
                 "value_unit": self.unit, "display": self.display, "doc_id": self.doc.doc_id,
-                "location": self.evidence[0].location if self.evidence else {},
-                "location_text": self.evidence[0].location_text if self.evidence else ""}
+                "location": location, "location_text": where}
+
+
+class MetricFact(Fact):
+    """A document's own figure of a metric (`aggregate_metric`), its evidence (the table
+    row, the 情况说明 sentences that state it too) and display built when first read: a
+    ranking over every document of a year quotes only the few it shows, and the others
+    never load their document. One object per figure (no closures: many are made)."""
+
+    def __init__(self, answerer: Answerer, key: str, doc: DocRef, metric: MetricValue):
+        self.value = metric.value
+        self.unit = COUNT_UNITS.get(key, "元")
+        self.basis = doc.kind
+        self.label = METRIC_LABELS.get(key, key)
+        self.doc = doc
+        self.source = "table" if "table" in metric.location else "sentence"
+        self.note = ""
+        self._answerer, self._key, self._metric = answerer, key, metric
+        self._evidence: list[Evidence] | None = None
+        self._display: str | None = None
+
+    @property  # type: ignore[override]
+    def evidence(self) -> list[Evidence]:
+        if self._evidence is None:
+            self._evidence = self._answerer._metric_fact_evidence(self._key, self.doc, self._metric, self.unit)
+        return self._evidence
+
+    @evidence.setter
+    def evidence(self, evidence: list[Evidence]) -> None:
+        self._evidence = evidence
+
+    @property  # type: ignore[override]
+    def display(self) -> str:
+        if self._display is None:
+            self._display = self._answerer._display(self.value, self.unit)
+        return self._display
+
+    @display.setter
+    def display(self, display: str) -> None:
+        self._display = display
+
+    def row(self) -> dict[str, Any]:
+        if self._evidence is None and self.source == "table":
+            # A table figure is cited by its location alone (a sentence's, with its section heading).
+            location = self._metric.location
+            return self._row(dict(location), self._answerer._location_text(location))
+        return super().row()
 
 
 @dataclass
@@ -196,9 +246,11 @@ class Answerer:
 
     def __init__(self, backend: Any, catalog: Catalog | None = None, analyzer: Any = None):
         self.backend = backend
-        self.catalog = catalog or Catalog.from_backend(backend)
+        self.catalog = catalog or catalog_for(backend)
         self._analyzer = analyzer
         self._parse: dict[str, dict[str, Any]] = {}
+        self._terms: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._where_texts: dict[tuple, str] = {}
 
     @property
     def analyzer(self) -> Any:
@@ -208,6 +260,27 @@ class Answerer:
             self._analyzer = get_analyzer()
         return self._analyzer
 
+    def _location_text(self, location: dict[str, Any]) -> str:
+        """`location_text(location)`, once per distinct location of a question (the rows of
+        a ranking repeat their table's)."""
+        try:
+            key = tuple(sorted(location.items()))
+            hash(key)
+        except TypeError:
+            return location_text(location)
+        text = self._where_texts.get(key)
+        if text is None:
+            text = self._where_texts[key] = location_text(location)
+        return text
+
+    def _query_terms(self, text: str) -> tuple[tuple[str, ...], ...]:
+        """The analyser's term groups of `text` (non-empty ones), once per question: an item
+        asked of a unit's every document looks the same words up in each."""
+        terms = self._terms.get(text)
+        if terms is None:
+            terms = self._terms[text] = tuple(tuple(g) for g in self.analyzer.query_terms(text) if g)
+        return terms
+
     def parse_json(self, doc_id: str) -> dict[str, Any]:
         if doc_id not in self._parse:
             document = self.backend.document(doc_id)
@@ -215,7 +288,7 @@ class Answerer:
         return self._parse[doc_id]
 
     def doc_ref(self, doc_id: str) -> DocRef | None:
-        return next((d for d in self.catalog.docs if d.doc_id == doc_id), None)
+        return self.catalog.doc(doc_id)
 
     # -------------------------------------------------------------------- entry
 
@@ -412,27 +485,99 @@ class Answerer:
         if key in DERIVED_METRICS:
             return self._derived_facts(key, doc)
         values = self.backend.aggregate_metric(key, {"doc_id": [doc.doc_id]})
-        facts: list[Fact] = []
-        label = METRIC_LABELS.get(key, key)
-        unit = COUNT_UNITS.get(key, "元")
-        for value in values:
-            evidence = [self._metric_evidence(doc, key, value.location)]
-            for other in self.parse_json(doc.doc_id).get("metrics", []):
-                if other.get("key") == key and other.get("source") != value.location:
-                    if "table" in value.location and "table" in (other.get("source") or {}):
-                        continue
-                    same = Decimal(str(other.get("value"))) == value.value
-                    extra = self._metric_evidence(doc, key, other.get("source") or {})
-                    if not same:
-                        extra.excerpt += f"（此处为{self._display(Decimal(str(other['value'])), unit)}）"
-                    evidence.append(extra)
-            facts.append(Fact(value.value, unit, doc.kind, label, doc, evidence, self._display(value.value, unit),
-                              "table" if "table" in value.location else "sentence"))
+        facts = [self._metric_fact(key, doc, value) for value in values]
         if doc.kind == "final_account" and key in THREE_PUBLIC_PARTS:
             budget = self._final_three_public_budget(key, doc)
             if budget is not None:
                 facts.append(budget)
         return facts
+
+    def metric_facts_many(self, key: str, docs: list[DocRef]) -> dict[str, list[Fact]]:
+        """`metric_facts` of many documents (by doc_id), the values fetched in one call."""
+        if key in DERIVED_METRICS:
+            return {doc.doc_id: self.metric_facts(key, doc) for doc in docs}
+        values = self._metric_values(key, docs)
+        out: dict[str, list[Fact]] = {}
+        for doc in docs:
+            value = values.get(doc.doc_id)
+            facts = [self._metric_fact(key, doc, value)] if value is not None else []
+            if doc.kind == "final_account" and key in THREE_PUBLIC_PARTS:
+                budget = self._final_three_public_budget(key, doc)
+                if budget is not None:
+                    facts.append(budget)
+            out[doc.doc_id] = facts
+        return out
+
+    def _metric_fact(self, key: str, doc: DocRef, value: MetricValue) -> Fact:
+        return MetricFact(self, key, doc, value)
+
+    def _metric_fact_evidence(self, key: str, doc: DocRef, value: MetricValue, unit: str) -> list[Evidence]:
+        """The figure's table row or sentence, then the other places the document states it."""
+        found = [self._metric_evidence(doc, key, value.location)]
+        for other in self.parse_json(doc.doc_id).get("metrics", []):
+            if other.get("key") == key and other.get("source") != value.location:
+                if "table" in value.location and "table" in (other.get("source") or {}):
+                    continue
+                same = Decimal(str(other.get("value"))) == value.value
+                extra = self._metric_evidence(doc, key, other.get("source") or {})
+                if not same:
+                    extra.excerpt += f"（此处为{self._display(Decimal(str(other['value'])), unit)}）"
+                found.append(extra)
+        return found
+
+    def _metric_values(self, key: str, docs: list[DocRef]) -> dict[str, MetricValue]:
+        """A metric of many documents in one `aggregate_metric` call, as one call per
+        document would give it. The documents are named when they are a small part of their
+        years (a long doc_id filter costs more per document than reading a year's)."""
+        wanted = {d.doc_id for d in docs}
+        years = {d.year for d in docs}
+        in_years = len(self.catalog.select(None, years)) if None not in years else None
+        filters: dict[str, list[str]] | None
+        if in_years is None or len(wanted) <= 50 or in_years > 3 * len(wanted):
+            filters = {"doc_id": sorted(wanted)}
+        elif in_years == len(self.catalog.docs):
+            filters = None  # every year the index holds
+        else:
+            filters = {"year": [str(y) for y in sorted(years)]}
+        return {v.doc_id: v for v in self.backend.aggregate_metric(key, filters) if v.doc_id in wanted}
+
+    def preferred_facts(self, parsed: ParsedQuestion, docs: list[DocRef]) -> list[Fact]:
+        """Per document, the figure a ranking or list compares (`_pick`, then `_preferred`),
+        documents without one left out. A metric's values come in one call, and no document
+        is loaded unless a figure needs it (a final account's 预算数 of a “三公” part)."""
+        measure = parsed.measure
+        key = measure.key if measure is not None and measure.kind == "metric" else None
+        if not key or key in DERIVED_METRICS:
+            return self._preferred_facts_each(parsed, docs)
+        values = self._metric_values(key, docs)
+        out: list[Fact] = []
+        for doc in docs:
+            value = values.get(doc.doc_id)
+            facts = [self._metric_fact(key, doc, value)] if value is not None else []
+            # The 预算数 a 决算 “三公” table prints is preferred over the document's own
+            # figure only when a budget is asked for, or stands in when there is none.
+            if (doc.kind == "final_account" and key in THREE_PUBLIC_PARTS
+                    and (parsed.basis == "budget" or not facts)):
+                budget = self._final_three_public_budget(key, doc)
+                if budget is not None:
+                    facts.append(budget)
+            if len(facts) == 1 and not parsed.basis and isinstance(facts[0].value, Decimal):
+                out.append(facts[0])  # what _pick and _preferred make of a lone figure, no basis asked
+                continue
+            picked, _ = self._pick(parsed, facts)
+            picked = [f for f in picked if isinstance(f.value, Decimal)]
+            if picked:
+                out.append(self._preferred(parsed, doc, picked))
+        return out
+
+    def _preferred_facts_each(self, parsed: ParsedQuestion, docs: list[DocRef]) -> list[Fact]:
+        out: list[Fact] = []
+        for doc in docs:
+            picked, _ = self._pick(parsed, self.facts(parsed, doc))
+            picked = [f for f in picked if isinstance(f.value, Decimal)]
+            if picked:
+                out.append(self._preferred(parsed, doc, picked))
+        return out
 
     def _display(self, value: Decimal, unit: str) -> str:
         if unit == "元":
@@ -504,7 +649,7 @@ class Answerer:
 
     def _search_words(self, text: str, docs: list[DocRef], record_types: list[str], limit: int = 100,
                       extra: dict[str, list[str]] | None = None) -> list[Hit]:
-        groups = [tuple(g) for g in self.analyzer.query_terms(text) if g]
+        groups = list(self._query_terms(text))
         if not groups:
             return []
         filters = {"record_type": record_types, "doc_id": [d.doc_id for d in docs], **(extra or {})}
@@ -532,7 +677,7 @@ class Answerer:
         # The whole question: a unit's short name is often the start of an item's name
         # (市政府办培训费); rows named after units (晋城市财政局) are skipped below.
         question = name_key(parsed.text)
-        units = {name_key(u) for u in self.catalog.units}
+        units = self.catalog.unit_keys
         scored: dict[str, tuple[int, float]] = {}
         for hit in hits:
             key = name_key(hit.name)
@@ -584,13 +729,7 @@ class Answerer:
     def _strip_places(self, key: str) -> str:
         """洛阳市智慧教育云平台运维费 → 智慧教育云平台运维费: a unit's or place's name that
         opens an item name is often left out when people ask."""
-        prefixes = getattr(self, "_prefixes", None)
-        if prefixes is None:
-            names = {name_key(u) for u in self.catalog.units}
-            for profile in self.catalog.profiles.values():
-                names.update(profile.region_tokens)
-            prefixes = self._prefixes = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
-        for prefix in prefixes:
+        for prefix in self.catalog.place_prefixes:
             if key.startswith(prefix) and len(key) - len(prefix) >= 3:
                 return key[len(prefix):]
         return key
@@ -952,7 +1091,8 @@ class Answerer:
     def _not_found(self, parsed: ParsedQuestion, docs: list[DocRef]) -> Answer:
         """Nothing in the selected documents: say where else the measure is, if anywhere."""
         where = "、".join(sorted({f"{d.unit}{d.year}年{d.kind_label}" for d in docs}))
-        others = [d for d in self.catalog.docs if d not in docs]
+        asked = {d.doc_id for d in docs}
+        others = [d for d in self.catalog.docs if d.doc_id not in asked]
         nearest = self._facts_any(parsed, others) if others and parsed.measure else []
         if not nearest and parsed.measure and parsed.measure.kind != "metric":
             nearest = self._nearest_search(parsed, docs)
@@ -1236,12 +1376,7 @@ class Answerer:
         subject = parsed.subject or "unit"
         if subject == "item":
             return self._rank_items(parsed, docs)
-        facts: list[Fact] = []
-        for doc in docs:
-            picked, _ = self._pick(parsed, self.facts(parsed, doc))
-            picked = [f for f in picked if isinstance(f.value, Decimal)]
-            if picked:
-                facts.append(self._preferred(parsed, doc, picked))
+        facts = self.preferred_facts(parsed, docs)
         if subject == "unit":
             best: dict[str, Fact] = {}
             for fact in facts:  # one figure per unit: the latest year asked
@@ -1262,18 +1397,23 @@ class Answerer:
             head = f"{scope}{top.label}{word}的单位是{top.doc.unit}（{figure}）"
         tied = [f.doc.unit for f in facts[1:] if f.value == top.value]
         if tied:
-            head += f"（与{'、'.join(tied)}并列）"
+            more = f"等{len(tied)}个单位" if len(tied) > RANKING_SHOWN else ""
+            head += f"（与{'、'.join(tied[:RANKING_SHOWN])}{more}并列）"
         if len(facts) == 1:
             head += "，索引中只有这一个可比的文件"
-        rest = "、".join(f"{f.doc.unit}（{f.doc.year}年{self._basis_word(f)}{self._short(f)}）" for f in facts[1:])
+        # The first RANKING_SHOWN in the sentence (and cited); every one in `rows`.
+        shown = facts[:RANKING_SHOWN]
+        rest = "、".join(f"{f.doc.unit}（{f.doc.year}年{self._basis_word(f)}{self._short(f)}）" for f in shown[1:])
         if rest:
             head += f"，其后依次为{rest}"
+            if len(facts) > len(shown):
+                head += f"等{len(facts)}个{'单位' if subject == 'unit' else ''}"
         mixed = len({f.basis for f in facts}) > 1
         if mixed:
             head += "（预算数与决算数口径不同，仅供参考）"
         text = f"{head}；{top.doc.unit}的数字{self._cite(top)}。"
         value = json_number(top.value)
-        return Answer(parsed.question, True, text, value, top.unit, [e for f in facts for e in f.evidence[:1]],
+        return Answer(parsed.question, True, text, value, top.unit, [e for f in shown for e in f.evidence[:1]],
                       rows=[f.row() for f in facts])
 
     @staticmethod
@@ -1364,7 +1504,7 @@ class Answerer:
         words = [w for w in parsed.item_words if name_key(w) not in ("项目", "项目支出", "支出", "金额", "资金")]
         text = TextQuery()
         if words:
-            groups = [tuple(g) for w in words for g in self.analyzer.query_terms(w) if g]
+            groups = [g for w in words for g in self._query_terms(w)]
             text = TextQuery(required=tuple(groups))
         threshold = parsed.threshold
         hits: list[Hit] = []
@@ -1431,12 +1571,7 @@ class Answerer:
         return f"金额{word}{format_yuan_as_wan(threshold.yuan).replace('.00万元', '万元')}"
 
     def _list_units(self, parsed: ParsedQuestion, docs: list[DocRef]) -> Answer:
-        facts = []
-        for doc in docs:
-            picked, _ = self._pick(parsed, self.facts(parsed, doc))
-            picked = [f for f in picked if isinstance(f.value, Decimal)]
-            if picked:
-                facts.append(self._preferred(parsed, doc, picked))
+        facts = self.preferred_facts(parsed, docs)
         if not facts:
             return self._not_found(parsed, docs)
         threshold = parsed.threshold

@@ -20,8 +20,8 @@ from typing import Any, Iterable
 
 from indexer.qa.answer import PROJECT_TABLES, Answerer, Fact, json_number, location_text
 from indexer.qa.question import (
-    KIND_LABELS, METRIC_LABELS, METRIC_WORDS, Catalog, DocRef, Measure, ParsedQuestion, name_key,
-    normalize,
+    KIND_LABELS, METRIC_LABELS, METRIC_WORDS, Catalog, DocRef, Measure, ParsedQuestion, catalog_for,
+    name_key, normalize,
 )
 
 
@@ -155,7 +155,7 @@ def compare(backend: Any, measure: str, units: Iterable[str] | None = None,
             years: Iterable[int | str] | None = None) -> Comparison:
     """Lay `measure` (a metric key or name, or an item name) out by unit (rows) and year
     (columns), 预算 and 决算 side by side with the execution rate where both exist."""
-    catalog = Catalog.from_backend(backend)
+    catalog = catalog_for(backend)
     answerer = Answerer(backend, catalog)
     unit_list, unknown = resolve_units(catalog, units)
     year_list = sorted({int(str(y).rstrip("年")) for y in years or ()})
@@ -167,7 +167,8 @@ def compare(backend: Any, measure: str, units: Iterable[str] | None = None,
     if key is not None:
         kind, label, value_unit = "metric", METRIC_LABELS.get(key, key), {"performance_projects": "个",
                                                                           "official_vehicles": "辆"}.get(key, "元")
-        facts_of = lambda doc: answerer.metric_facts(key, doc)  # noqa: E731
+        by_doc = answerer.metric_facts_many(key, docs)  # one aggregate_metric call
+        facts_of = lambda doc: by_doc.get(doc.doc_id, [])  # noqa: E731
     else:
         kind, label, value_unit = "item", measure, "元"
         parsed = ParsedQuestion(question=measure, text=normalize(measure), item_words=[normalize(measure)],
@@ -279,7 +280,7 @@ def project_histories(backend: Any, unit: str) -> list[ProjectHistory]:
     history. Within one document, a row and a form are one project when their names are
     near and their amounts agree; across years, names are compared by `history_key`
     (year prefixes and punctuation dropped, 费用/经费 ~ 费) and then by similarity."""
-    catalog = Catalog.from_backend(backend)
+    catalog = catalog_for(backend)
     answerer = Answerer(backend, catalog)
     units, _ = resolve_units(catalog, [unit])
     if not units:

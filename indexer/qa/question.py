@@ -31,8 +31,12 @@ than guess when the measure is missing.
 from __future__ import annotations
 
 import re
+import threading
+import time
+import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable
 
 from analyzers.amounts import parse_money
@@ -171,6 +175,12 @@ class UnitProfile:
 
     @classmethod
     def of(cls, name: str, province: str | None, city: str | None, county: str | None) -> "UnitProfile":
+        if cls is UnitProfile:  # profiles are immutable: a catalogue rebuilt after a write reuses them
+            return _unit_profile(name, province, city, county)
+        return cls._build(name, province, city, county)
+
+    @classmethod
+    def _build(cls, name: str, province: str | None, city: str | None, county: str | None) -> UnitProfile:
         if not (province or city or county):
             from indexer.parsers.regions import region_of
 
@@ -190,9 +200,10 @@ class UnitProfile:
                 rest, party = rest[len(prefix):], True
                 break
         changed = True
+        longest_first = sorted(tokens, key=len, reverse=True)
         while changed:  # 山西省晋城市…, 晋城…, 大同云冈区…: drop every region prefix
             changed = False
-            for token in sorted(tokens, key=len, reverse=True):
+            for token in longest_first:
                 if rest.startswith(token) and len(rest) > len(token) + 1:
                     rest, changed = rest[len(token):], True
                     break
@@ -211,6 +222,11 @@ class UnitProfile:
         return cls(name, province, city, county, unique_tokens, tuple(bodies), level, party)
 
 
+@lru_cache(maxsize=1 << 16)
+def _unit_profile(name: str, province: str | None, city: str | None, county: str | None) -> UnitProfile:
+    return UnitProfile._build(name, province, city, county)
+
+
 @dataclass
 class UnitMatch:
     unit: str
@@ -227,53 +243,140 @@ class UnitMatch:
 
 class Catalog:
     """What the index holds: its documents and units, with everything needed to resolve
-    the names in a question. Built from `backend.documents()` (no parse contract loaded)."""
+    the names in a question. Built from `backend.documents()` (no parse contract loaded);
+    `Catalog.of(backend)` keeps one per backend and index generation (see `catalog_for`).
+
+    Treat it as read-only once built: it is shared by every question asked of a backend,
+    from any thread. The lookups a question needs (a document by id, the documents of a
+    unit or year, the unit names a question mentions) are dictionary look-ups, not scans."""
 
     def __init__(self, docs: Iterable[DocRef]):
         self.docs: list[DocRef] = [d for d in docs if d.unit]
-        self.units: list[str] = sorted({d.unit for d in self.docs if d.unit})
+        first: dict[str, DocRef] = {}
+        self._by_id: dict[str, DocRef] = {}
+        self._by_unit: dict[str, list[int]] = {}
+        self._by_year: dict[int | None, list[int]] = {}
+        for position, doc in enumerate(self.docs):
+            first.setdefault(doc.unit, doc)
+            self._by_id.setdefault(doc.doc_id, doc)
+            self._by_unit.setdefault(doc.unit, []).append(position)
+            self._by_year.setdefault(doc.year, []).append(position)
+        self.units: list[str] = sorted(first)
         self.years: list[int] = sorted({d.year for d in self.docs if d.year})
         self.profiles: dict[str, UnitProfile] = {}
         for unit in self.units:
-            first = next(d for d in self.docs if d.unit == unit)
-            self.profiles[unit] = UnitProfile.of(unit, first.province, first.city, first.county)
+            doc = first[unit]
+            self.profiles[unit] = UnitProfile.of(unit, doc.province, doc.city, doc.county)
+        self._derived: dict[str, Any] = {}  # lazily built look-up tables (see `_lazy`)
+        self._lock = threading.Lock()
+
+    def _lazy(self, name: str, build: Any) -> Any:
+        value = self._derived.get(name)
+        if value is None:
+            with self._lock:
+                value = self._derived.get(name)
+                if value is None:
+                    value = self._derived[name] = build()
+        return value
 
     @property
-    def known_places(self) -> set[str]:
+    def known_places(self) -> frozenset[str]:
         """Every region name of an indexed unit (full form)."""
-        return {r for p in self.profiles.values() for r in (p.province, p.city, p.county) if r}
+        return self._lazy("known_places", lambda: frozenset(
+            r for p in self.profiles.values() for r in (p.province, p.city, p.county) if r))
+
+    @property
+    def unit_keys(self) -> frozenset[str]:
+        """`name_key` of every unit name (rows named after a unit are not items)."""
+        return self._lazy("unit_keys", lambda: frozenset(name_key(u) for u in self.units))
+
+    @property
+    def place_prefixes(self) -> tuple[str, ...]:
+        """Unit and region names that may open an item name, longest first."""
+        def build() -> tuple[str, ...]:
+            names = set(self.unit_keys)
+            for profile in self.profiles.values():
+                names.update(profile.region_tokens)
+            return tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
+        return self._lazy("place_prefixes", build)
 
     @classmethod
     def from_backend(cls, backend: Any) -> "Catalog":
+        """A new catalogue of everything `backend` holds (uncached: see `Catalog.of`)."""
         return cls(DocRef(d.doc_id, d.unit, d.year, d.kind, d.scope, d.province, d.city, d.county, d.title)
                    for d in backend.documents())
+
+    @classmethod
+    def of(cls, backend: Any) -> Catalog:
+        """The catalogue of `backend`, cached per backend and index generation."""
+        return catalog_for(backend)
 
     @property
     def latest_year(self) -> int | None:
         return self.years[-1] if self.years else None
 
+    def doc(self, doc_id: str) -> DocRef | None:
+        """The document with this id (None: not in the catalogue)."""
+        return self._by_id.get(doc_id)
+
     def select(self, units: Iterable[str] | None = None, years: Iterable[int] | None = None,
                kinds: Iterable[str] | None = None) -> list[DocRef]:
+        """The documents of these units, years and kinds (each: any, when empty), in
+        catalogue order."""
         units = set(units or ())
         years = set(years or ())
         kinds = set(kinds or ())
-        return [d for d in self.docs
+        if units:
+            positions: Iterable[int] = sorted(i for u in units for i in self._by_unit.get(u, ()))
+        elif years:
+            positions = sorted(i for y in years for i in self._by_year.get(y, ()))
+        else:
+            positions = range(len(self.docs))
+        docs = self.docs
+        return [d for d in (docs[i] for i in positions)
                 if (not units or d.unit in units) and (not years or d.year in years)
                 and (not kinds or d.kind in kinds)]
 
     # -- units ----------------------------------------------------------------------
 
+    def _bodies(self) -> tuple[dict[str, list[tuple[int, int, UnitProfile]]], tuple[int, ...]]:
+        """Every body variant → the (profile number, variant number, profile)s that have it,
+        and the lengths of the variants."""
+        def build() -> tuple[dict[str, list[tuple[int, int, UnitProfile]]], tuple[int, ...]]:
+            index: dict[str, list[tuple[int, int, UnitProfile]]] = {}
+            for number, profile in enumerate(self.profiles.values()):
+                for variant, body in enumerate(profile.bodies):
+                    index.setdefault(body, []).append((number, variant, profile))
+            return index, tuple(sorted({len(b) for b in index}))
+        return self._lazy("bodies", build)
+
     def unit_matches(self, text: str) -> list[UnitMatch]:
         """Every acceptable mention of an indexed unit in normalised `text`."""
+        index, lengths = self._bodies()
+        candidates: set[tuple[int, int]] = set()
+        entries: dict[tuple[int, int], tuple[str, UnitProfile]] = {}
+        for start in range(len(text)):
+            for length in lengths:
+                if start + length > len(text):
+                    break
+                body = text[start:start + length]
+                for number, variant, profile in index.get(body, ()):
+                    candidates.add((number, variant))
+                    entries[(number, variant)] = (body, profile)
+        # The order of a scan of every profile's bodies (profiles by unit, bodies longest
+        # first; occurrences left to right, non-overlapping): ties are resolved by it.
         found: list[UnitMatch] = []
-        for profile in self.profiles.values():
-            seen: set[tuple[int, int]] = set()
-            for body in profile.bodies:
-                for hit in re.finditer(re.escape(body), text):
-                    match = self._extend(profile, text, hit.start(), hit.end(), body)
-                    if match is not None and (match.start, match.end) not in seen:
-                        seen.add((match.start, match.end))
-                        found.append(match)
+        seen: dict[int, set[tuple[int, int]]] = {}
+        for number, variant in sorted(candidates):
+            body, profile = entries[(number, variant)]
+            spans = seen.setdefault(number, set())
+            position = text.find(body)
+            while position >= 0:
+                match = self._extend(profile, text, position, position + len(body), body)
+                if match is not None and (match.start, match.end) not in spans:
+                    spans.add((match.start, match.end))
+                    found.append(match)
+                position = text.find(body, position + len(body))
         return found
 
     def _extend(self, profile: UnitProfile, text: str, start: int, end: int, body: str) -> UnitMatch | None:
@@ -312,8 +415,8 @@ class Catalog:
         unit mentions blanked out."""
         spans: list[tuple[int, int]] = []
         units: set[str] = set()
-        tokens = sorted({t for p in self.profiles.values() for t in p.region_tokens if len(t) >= 2},
-                        key=len, reverse=True)
+        tokens = self._lazy("region_tokens", lambda: sorted(
+            {t for p in self.profiles.values() for t in p.region_tokens if len(t) >= 2}, key=len, reverse=True))
         position = 0
         found_tokens: list[str] = []
         while position < len(masked):
@@ -329,6 +432,58 @@ class Catalog:
                 if all(t in profile.region_tokens for t in found_tokens):
                     units.add(profile.name)
         return sorted(units), spans
+
+
+# Catalogues by backend: (generation, built at, catalogue). A backend whose `generation()` is
+# None (Elasticsearch: other writers may change a cluster at any time) gets its catalogue
+# rebuilt once it is CATALOG_TTL seconds old; a backend with a generation, whenever that changes.
+CATALOG_TTL = 30.0
+_catalogs: weakref.WeakKeyDictionary[Any, tuple[int | None, float, Catalog]] = weakref.WeakKeyDictionary()
+_catalogs_lock = threading.Lock()
+
+
+def _generation(backend: Any) -> int | None:
+    generation = getattr(backend, "generation", None)
+    if generation is None:
+        return None
+    try:
+        return generation()
+    except Exception:  # noqa: BLE001 — an index written before generations were counted, a backend that is down
+        return None
+
+
+def catalog_for(backend: Any) -> Catalog:
+    """What `backend` holds, built once per index generation (the first question a process
+    asks pays for it: `documents()` plus a profile per unit)."""
+    generation = _generation(backend)  # read before the documents: a write in between rebuilds next time
+    now = time.monotonic()
+    with _catalogs_lock:
+        cached = _cached_catalog(backend)
+        if cached is not None:
+            built_generation, built_at, catalog = cached
+            if generation is not None and built_generation == generation:
+                return catalog
+            if generation is None and built_generation is None and now - built_at < CATALOG_TTL:
+                return catalog
+        catalog = Catalog.from_backend(backend)  # under the lock: concurrent first questions build it once
+        try:
+            _catalogs[backend] = (generation, now, catalog)
+        except TypeError:
+            pass  # a backend that cannot be weakly referenced: built for every question
+        return catalog
+
+
+def _cached_catalog(backend: Any) -> tuple[int | None, float, Catalog] | None:
+    try:
+        return _catalogs.get(backend)
+    except TypeError:
+        return None
+
+
+def clear_catalogs() -> None:
+    """Forget every cached catalogue."""
+    with _catalogs_lock:
+        _catalogs.clear()
 
 
 def _region_tail_candidates(before: str) -> list[str]:
