@@ -671,18 +671,18 @@ class SQLiteIndex:
         if plan is None:
             return []
         rows = connection.execute(
-            "SELECT r.doc_id, r.unit, r.year, r.kind, r.payload, r.location FROM records_fts f "
+            "SELECT r.doc_id, r.unit, r.year, r.kind, json_extract(r.payload, '$.value'), r.location, "
+            "json_extract(r.location, '$.table') IS NOT NULL FROM records_fts f "
             "JOIN records r ON r.rowid = f.rowid WHERE records_fts MATCH ? AND r.metric_key = ? "
             "ORDER BY r.year, r.unit, r.rowid", (plan.match, metric_key)).fetchall()
-        values: dict[str, MetricValue] = {}
+        chosen: dict[str, tuple] = {}
         for row in rows:
-            location = json.loads(row["location"])
-            current = values.get(row["doc_id"])
+            current = chosen.get(row[0])
             # The table figure wins over a sentence figure of the same document.
-            if current is None or ("table" in location and "table" not in current.location):
-                value = json.loads(row["payload"])["value"]
-                values[row["doc_id"]] = MetricValue(row["doc_id"], row["unit"], row["year"], row["kind"],
-                                                    Decimal(str(value)), location)
+            if current is None or (row[6] and not current[6]):
+                chosen[row[0]] = row
+        values = {doc_id: MetricValue(doc_id, unit, year, kind, Decimal(str(value)), json.loads(location))
+                  for doc_id, (_, unit, year, kind, value, location, _) in chosen.items()}
         return list(values.values())
 
     def documents(self, filters: dict[str, list[str]] | None = None) -> list[IndexedDocument]:
