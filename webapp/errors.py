@@ -2,6 +2,7 @@
 what to do next (or, under /api/, JSON with the same status), never a stack trace.
 
     QueryError          400, naming the parameter at fault
+    bad URL encoding    400: a query string that is not UTF-8 (raw bytes a browser never sends)
     404 and other HTTP  their status, a friendly page
     IndexUnavailable    503, the index cannot be read right now
     anything else       500, logged with its traceback, shown without details
@@ -19,7 +20,8 @@ from flask import (
     render_template,
     request,
 )
-from werkzeug.exceptions import HTTPException
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from indexer.index.contract import IndexUnavailable
 from indexer.query import QueryError
@@ -49,7 +51,19 @@ MESSAGES = {
 }
 
 
+BAD_ENCODING = "网址中的参数不是有效的 UTF-8 编码，请检查链接是否完整，或重新输入搜索词。"
+
+
 def register(app: Flask) -> None:
+    @app.before_request
+    def query_string_is_utf8():
+        # Werkzeug decodes the raw query string strictly when a view first reads
+        # request.args: raw non-UTF-8 bytes (percent-escapes are fine) would be a 500.
+        try:
+            request.query_string.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest(description=BAD_ENCODING) from None
+
     @app.errorhandler(QueryError)
     def query_error(error: QueryError):
         return _respond(400, error.message, parameter=error.field)
@@ -82,10 +96,19 @@ def _without(parameter: str | None) -> str | None:
     """The same search without the parameter at fault (None when the fault is inside q)."""
     from urllib.parse import urlencode
 
-    if not parameter or parameter not in request.args:
+    args = _args()
+    if not parameter or parameter not in args:
         return None
-    pairs = [(k, v) for k, values in request.args.lists() for v in values if k != parameter and k != "page"]
+    pairs = [(k, v) for k, values in args.lists() for v in values if k != parameter and k != "page"]
     return "/search" + ("?" + urlencode(pairs) if pairs else "")
+
+
+def _args() -> MultiDict:
+    """The request's arguments, or none when its query string cannot be decoded."""
+    try:
+        return request.args
+    except UnicodeDecodeError:
+        return MultiDict()
 
 
 def _respond(status: int, message: str, parameter: str | None = None) -> Response:
@@ -97,7 +120,7 @@ def _respond(status: int, message: str, parameter: str | None = None) -> Respons
         "status": status, "title": TITLES.get(status, "出错了"), "message": message, "parameter": parameter,
         "parameter_label": PARAMETER_LABELS.get(parameter or "", parameter),
         "on_search": status == 400 and (request.path == "/search" or request.path.startswith("/search.")),
-        "q": request.args.get("q", "") if status == 400 else "",
+        "q": _args().get("q", "") if status == 400 else "",
         "retry_url": _without(parameter) if status == 400 and request.path == "/search" else None,
     }
     try:
