@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--workers", type=int, default=None, help="parser processes (default: all cores)")
     index.add_argument("--json", action="store_true", help="print the report as JSON")
     index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.add_argument("--report", type=Path, metavar="FILE", help="also write the report as JSON to FILE")
+    index.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="per-file time limit (default 120, or $DISCLOSURE_FILE_TIMEOUT)")
+    index.add_argument("--memory-limit", type=int, metavar="MB",
+                       help="per-file memory limit (default 1536, or $DISCLOSURE_FILE_MEMORY_MB)")
     index.set_defaults(handler=run_index)
 
     search = commands.add_parser("search", help="检索 (search the index)")
@@ -167,25 +172,28 @@ def run_parse(args: argparse.Namespace) -> int:
 
 def run_index(args: argparse.Namespace) -> int:
     from indexer.index import IndexUnavailable, default_index_path, open_index
-    from indexer.ingest import ingest
+    from indexer.ingest import SUFFIXES, ingest
 
+    options = _ingest_options(args)
     try:
-        progress = not args.quiet and sys.stderr.isatty()
         if args.rebuild and not _elasticsearch():
             report = _rebuild_sqlite(args, default_index_path(args.index))
         elif args.rebuild:
             backend = open_index(args.index)
             # A new versioned index behind the alias; the alias moves only when complete.
             with backend.rebuild() as fresh:
-                report = ingest(args.paths, fresh, rebuild=True, workers=args.workers, progress=progress)
+                report = ingest(args.paths, fresh, rebuild=True, **options)
             backend.close()
         else:
             backend = open_index(args.index)
-            report = ingest(args.paths, backend, workers=args.workers, progress=progress)
+            report = ingest(args.paths, backend, **options)
             backend.close()
     except IndexUnavailable as error:
         print(f"错误 {error}", file=sys.stderr)
         return EXIT_FAILED
+    except ValueError as error:  # a limit from the environment that is no number
+        print(f"错误 {error}", file=sys.stderr)
+        return EXIT_USAGE
     if args.json:
         print_json(report.to_json())
     else:
@@ -194,10 +202,17 @@ def run_index(args: argparse.Namespace) -> int:
             detail = f"{item.records} 条记录" if item.status == "indexed" else (item.reason or "")
             stage = f"[{item.stage}] " if item.stage else ""
             print(f"{labels[item.status]}  {item.path}  {stage}{detail}")
+        if report.skipped:
+            print(f"跳过 {len(report.skipped)} 个不支持的文件（只读取 {' '.join(sorted(SUFFIXES))}）")
         counts = report.counts()
         print(f"共 {len(report.files)} 个文件：已索引 {counts['indexed']}，未变化 {counts['unchanged']}，"
               f"失败 {counts['failed']}")
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _ingest_options(args: argparse.Namespace) -> dict:
+    return {"workers": args.workers, "progress": not args.quiet and sys.stderr.isatty(),
+            "timeout": args.timeout, "memory_mb": args.memory_limit, "report_path": args.report}
 
 
 def _elasticsearch() -> bool:
@@ -218,8 +233,7 @@ def _rebuild_sqlite(args: argparse.Namespace, target: Path):
     for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
         leftover.unlink(missing_ok=True)
     backend = SQLiteIndex(staging)
-    report = ingest(args.paths, backend, rebuild=True, workers=args.workers,
-                    progress=not args.quiet and sys.stderr.isatty())
+    report = ingest(args.paths, backend, rebuild=True, **_ingest_options(args))
     backend.connection_checkpoint()
     backend.close()
     os.replace(staging, target)

@@ -248,11 +248,12 @@ def ingest(paths: list[str | Path], backend: IndexBackend, *, rebuild: bool = Fa
                                 for path in others)
     bar = _progress(len(todo), progress)
     try:
-        for parsed in _parsed_files(todo, workers, limits, analyse):
-            bar.update(1)
-            written = _write(parsed, backend)
-            report.files.append(written)
-            report.files.extend(_duplicate(path, parsed.path, written) for path in copies.get(digests.get(parsed.path, ""), ()))
+        for batch in _batches(_parsed_files(todo, workers, limits, analyse)):
+            for parsed, written in zip(batch, _write_batch(batch, backend)):
+                bar.update(1)
+                report.files.append(written)
+                report.files.extend(_duplicate(path, parsed.path, written)
+                                    for path in copies.get(digests.get(parsed.path, ""), ()))
     finally:
         bar.close()
     report.files.sort(key=lambda item: order.get(item.path, -1))
@@ -578,6 +579,42 @@ def _death_reason(code: int | None) -> str:
 
 
 # ---------------------------------------------------------------- writing and progress
+
+
+# A batch is written in one transaction (see SQLiteIndex.batch): this many files, or what
+# arrived within this many seconds, whichever comes first. A kill loses at most one batch,
+# which a re-run indexes again.
+BATCH_FILES = 32
+BATCH_SECONDS = 1.0
+BATCH_VARIABLE = "DISCLOSURE_INGEST_BATCH"  # files per batch, e.g. 1 for a commit per file
+
+
+def _batches(parsed: Iterator[_Parsed]) -> Iterator[list[_Parsed]]:
+    size = max(1, _setting(None, BATCH_VARIABLE, int, BATCH_FILES))
+    batch: list[_Parsed] = []
+    started = time.monotonic()
+    for item in parsed:
+        if not batch:
+            started = time.monotonic()
+        batch.append(item)
+        if len(batch) >= size or time.monotonic() - started >= BATCH_SECONDS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write_batch(batch: list[_Parsed], backend: IndexBackend) -> list[FileReport]:
+    """Reports for a batch, once it is committed: each file's own outcome, or, when the
+    commit itself fails (a full disk), that failure for every file the batch held."""
+    try:
+        with backend.batch():
+            reports = [_write(parsed, backend) for parsed in batch]
+    except Exception as error:
+        reason = f"写入索引失败 (index write failed: {error})"
+        return [FileReport(p.path, "failed", "write", reason, seconds=p.seconds) if p.document is not None
+                else _write(p, backend) for p in batch]
+    return reports
 
 
 def _write(parsed: _Parsed, backend: IndexBackend) -> FileReport:

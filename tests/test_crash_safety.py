@@ -162,8 +162,11 @@ def kill_when(command: list[str], ready, jitter: float) -> tuple[int | None, lis
     return None, left
 
 
-def test_indexer_killed_at_random_moments_leaves_a_valid_index_and_a_rerun_finishes(corpus, tmp_path):
+def test_indexer_killed_at_random_moments_leaves_a_valid_index_and_a_rerun_finishes(corpus, tmp_path, monkeypatch):
     folder, expected, seconds = corpus
+    # Batches of 3 documents per transaction: the kills land between commits and inside
+    # batches (the default of 32 would commit this small corpus at once).
+    monkeypatch.setenv("DISCLOSURE_INGEST_BATCH", "3")
     index = tmp_path / "index.sqlite"
     rng = random.Random(20240606)
     history = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, ContextManager, Protocol
 
 from indexer.records import IndexedDocument, IndexRecord
 
@@ -126,6 +126,10 @@ class IndexBackend(Protocol):
         path, atomically: a crash leaves the old version or the new one, never half."""
 
     def delete_document(self, doc_id: str) -> bool: ...
+
+    def batch(self) -> ContextManager[None]:
+        """Group the documents added inside into fewer commits (each still all-or-nothing);
+        a backend without the notion returns a context that does nothing."""
 
     def has_content(self, content_hash: str) -> bool:
         """Whether a document with these exact bytes is indexed already."""

@@ -37,6 +37,7 @@ see both versions of a replaced document while it is written (never neither).
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -750,6 +751,9 @@ class ElasticIndex:
                 self._client.options(ignore_status=404).delete(index=documents_index, id=doc_id, refresh=True)
             self._after_write(records_index)
         return found
+
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()  # each document is already one bulk request
 
     def generation(self) -> int | None:
         return None  # other writers may change a cluster at any time: nothing to key a cache on
