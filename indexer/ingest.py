@@ -26,6 +26,7 @@ as not a supported type, and the limits in force.
 """
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -36,7 +37,7 @@ import sys
 import threading
 import time
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -170,6 +171,8 @@ class _Parsed:
     reason: str | None = None
     recycle: bool = False  # the worker should be replaced (it ran out of memory)
     seconds: float | None = None
+    prepared: Any = None  # the backend's rows for it, when the backend prepares in workers
+    record_count: int = 0
 
 
 # Set in each worker process: the memory allowance, for messages.
@@ -211,6 +214,24 @@ def parse_and_analyse(path: str, digest: str) -> _Parsed:
 Analyse = Callable[[str, str], _Parsed]
 
 
+def _analysed_and_prepared(analyse: Analyse, prepare: Callable[..., Any], path: str, digest: str) -> _Parsed:
+    """Worker: analyse a file, then turn it into the backend's rows (SQLiteIndex.prepare), so
+    the one writer only inserts and what crosses the pipe is plain strings and numbers."""
+    parsed = analyse(path, digest)
+    if parsed.document is None:
+        return parsed
+    try:
+        parsed.prepared = prepare(parsed.document, parsed.records)
+    except MemoryError:
+        return _Parsed(path, stage="parse", reason=_memory_reason(), recycle=True)
+    except Exception as error:
+        return _Parsed(path, stage="write", reason=f"写入索引失败 (index write failed: {error})")
+    parsed.record_count = len(parsed.records)
+    parsed.records = []
+    parsed.document = replace(parsed.document, parse_json={})  # it travels inside `prepared`
+    return parsed
+
+
 def ingest(paths: list[str | Path], backend: IndexBackend, *, rebuild: bool = False,
            workers: int | None = None, progress: bool = True, timeout: float | None = None,
            memory_mb: int | None = None, report_path: str | Path | None = None,
@@ -248,6 +269,9 @@ def ingest(paths: list[str | Path], backend: IndexBackend, *, rebuild: bool = Fa
                                 for path in others)
     bar = _progress(len(todo), progress)
     try:
+        prepare = getattr(type(backend), "prepare", None)
+        if prepare is not None:
+            analyse = functools.partial(_analysed_and_prepared, analyse, prepare)
         for batch in _batches(_parsed_files(todo, workers, limits, analyse)):
             for parsed, written in zip(batch, _write_batch(batch, backend)):
                 bar.update(1)
@@ -621,11 +645,15 @@ def _write(parsed: _Parsed, backend: IndexBackend) -> FileReport:
     if parsed.document is None:
         return FileReport(parsed.path, "failed", parsed.stage, parsed.reason, seconds=parsed.seconds)
     try:
-        backend.add_document(parsed.document, parsed.records)
+        if parsed.prepared is not None:
+            backend.add_prepared(parsed.prepared)
+        else:
+            backend.add_document(parsed.document, parsed.records)
     except Exception as error:
         return FileReport(parsed.path, "failed", "write", f"写入索引失败 (index write failed: {error})",
                           seconds=parsed.seconds)
-    return FileReport(parsed.path, "indexed", doc_id=parsed.document.doc_id, records=len(parsed.records),
+    return FileReport(parsed.path, "indexed", doc_id=parsed.document.doc_id,
+                      records=parsed.record_count or len(parsed.records),
                       warnings=len(parsed.document.warnings), seconds=parsed.seconds)
 
 

@@ -309,47 +309,54 @@ class SQLiteIndex:
     # ------------------------------------------------------------------ writing
 
     def add_document(self, document: IndexedDocument, records: list[IndexRecord]) -> None:
+        if any(r.tokens is None for r in records):  # analysed here unless a worker did it
+            for record in records:
+                record.tokens = record.tokens or self.analyzer.index_text(record.text)
+        self.add_prepared(self.prepare(document, records))
+
+    @staticmethod
+    def prepare(document: IndexedDocument, records: list[IndexRecord]) -> PreparedDocument:
+        """Everything a document's rows hold but their rowids, from analysed records. Ingest
+        runs this in its parser processes, so the one writer only inserts."""
         if len(records) >= MAX_RECORDS_PER_DOCUMENT:
             raise ValueError(f"文档记录过多（{len(records)} 条，上限 {MAX_RECORDS_PER_DOCUMENT - 1}）")
-        # Workers analyse records in parallel during ingest; anything else is analysed here.
-        texts = [r.tokens or self.analyzer.index_text(r.text) for r in records]
-        parse_json = zlib.compress(json.dumps(document.parse_json, ensure_ascii=False).encode("utf-8"), 1)
-        document_tokens = _document_tokens(document)
+        texts = [r.tokens or ("", "") for r in records]
         lengths = [precise.count(" ") + 1 if precise else 0 for precise, _ in texts]
+        document_tokens = _document_tokens(document)
+        d = document
+        return PreparedDocument(
+            doc_id=d.doc_id, path=d.path, year=d.year,
+            document=(d.doc_id, d.content_hash, d.path, d.unit, d.year, d.kind, d.scope, d.province, d.city,
+                      d.county, d.title, json.dumps(d.warnings, ensure_ascii=False),
+                      zlib.compress(json.dumps(d.parse_json, ensure_ascii=False).encode("utf-8"), 1),
+                      len(records), sum(lengths)),
+            records=[_record_row(d, r) for r in records],
+            keys=[(r.record_type, r.table_kind, _record_fen(r), length) for r, length in zip(records, lengths)],
+            texts=[(precise, recall, _record_tokens(document_tokens, r))
+                   for r, (precise, recall) in zip(records, texts)],
+        )
+
+    def add_prepared(self, prepared: PreparedDocument) -> None:
+        """Write a prepared document, replacing any with its doc_id or path."""
         with self._transaction() as connection:
             for (old,) in connection.execute(
                     "SELECT doc_id FROM documents WHERE doc_id = ? OR path = ?",
-                    (document.doc_id, document.path)).fetchall():
+                    (prepared.doc_id, prepared.path)).fetchall():
                 self._delete(connection, old)
             _next_generation(connection)
             seq = connection.execute("SELECT coalesce(max(doc_seq), 0) + 1 FROM documents").fetchone()[0]
-            base = _rowid_base(document.year, seq)
+            base = _rowid_base(prepared.year, seq)
             connection.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (seq, document.doc_id, document.content_hash, document.path, document.unit, document.year,
-                 document.kind, document.scope, document.province, document.city, document.county,
-                 document.title, json.dumps(document.warnings, ensure_ascii=False), parse_json, len(records),
-                 datetime.now(UTC).isoformat(timespec="seconds"), base, sum(lengths)))
-            connection.executemany(
-                "INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (self._record_row(base + i, document, r) for i, r in enumerate(records)))
-            connection.executemany(
-                "INSERT INTO record_keys VALUES (?,?,?,?,?)",
-                ((base + i, r.record_type, r.table_kind, _record_fen(r), length)
-                 for i, (r, length) in enumerate(zip(records, lengths))))
-            connection.executemany(
-                "INSERT INTO records_fts (rowid, precise, recall, facets) VALUES (?,?,?,?)",
-                ((base + i, precise, recall, _record_tokens(document_tokens, r))
-                 for i, (r, (precise, recall)) in enumerate(zip(records, texts))))
-
-    @staticmethod
-    def _record_row(rowid: int, document: IndexedDocument, record: IndexRecord) -> tuple:
-        location = {k: v for k, v in vars(record.location).items() if v is not None}
-        return (rowid, record.record_type, record.table_kind, int(record.is_subtotal), _record_fen(record),
-                document.year, document.kind, document.scope, document.province, document.city,
-                document.county, document.unit, record.doc_id, record.record_id, record.metric_key, record.code,
-                record.group, record.name, document.title, json.dumps(location, ensure_ascii=False),
-                json.dumps(record.payload, ensure_ascii=False), record.text)
+                "INSERT INTO documents (doc_id, content_hash, path, unit, year, kind, scope, province, city,"
+                " county, title, warnings, parse_json, record_count, token_count, doc_seq, indexed_at, rowid_base)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*prepared.document, seq, datetime.now(UTC).isoformat(timespec="seconds"), base))
+            connection.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                   ((base + i, *row) for i, row in enumerate(prepared.records)))
+            connection.executemany("INSERT INTO record_keys VALUES (?,?,?,?,?)",
+                                   ((base + i, *row) for i, row in enumerate(prepared.keys)))
+            connection.executemany("INSERT INTO records_fts (rowid, precise, recall, facets) VALUES (?,?,?,?)",
+                                   ((base + i, *row) for i, row in enumerate(prepared.texts)))
 
     def delete_document(self, doc_id: str) -> bool:
         with self._transaction() as connection:
@@ -724,6 +731,29 @@ class SQLiteIndex:
             "units": [r[0] for r in connection.execute("SELECT DISTINCT unit FROM documents ORDER BY unit") if r[0]],
             "years": [r[0] for r in connection.execute("SELECT DISTINCT year FROM documents ORDER BY year") if r[0]],
         }
+
+
+@dataclass
+class PreparedDocument:
+    """A document's rows but for their rowids (assigned when written): what crosses from a
+    parser process to the writer, plain strings and numbers, cheap to pickle."""
+
+    doc_id: str
+    path: str
+    year: int | None
+    document: tuple
+    records: list[tuple]
+    keys: list[tuple]
+    texts: list[tuple[str, str, str]]
+
+
+def _record_row(document: IndexedDocument, record: IndexRecord) -> tuple:
+    location = {k: v for k, v in vars(record.location).items() if v is not None}
+    return (record.record_type, record.table_kind, int(record.is_subtotal), _record_fen(record),
+            document.year, document.kind, document.scope, document.province, document.city,
+            document.county, document.unit, record.doc_id, record.record_id, record.metric_key, record.code,
+            record.group, record.name, document.title, json.dumps(location, ensure_ascii=False),
+            json.dumps(record.payload, ensure_ascii=False), record.text)
 
 
 def _next_generation(connection: sqlite3.Connection) -> None:
