@@ -821,3 +821,16 @@ def test_atom_feed_escapes(client):
     assert b"<script>" not in response.data
     assert "<script>" in root.findtext(f"{ATOM}title")
     read_feed(client.get("/search.atom?q=%01%02培训费%0b"))
+
+
+def test_document_list_is_paged(client):
+    whole = client.get("/api/documents").get_json()
+    assert whole["total"] == 4 and whole["page"] == 1 and len(whole["documents"]) == 4
+    first = client.get("/api/documents?limit=3").get_json()
+    second = client.get("/api/documents?limit=3&page=2").get_json()
+    assert first["total"] == second["total"] == 4
+    assert [d["doc_id"] for d in first["documents"] + second["documents"]] == [d["doc_id"] for d in whole["documents"]]
+    assert client.get("/api/documents?limit=3&page=3").get_json()["documents"] == []
+    for bad in ("limit=0", "limit=1001", "page=0", "page=x"):
+        response = client.get(f"/api/documents?{bad}")
+        assert response.status_code == 400 and response.get_json()["parameter"] == bad.split("=")[0]

@@ -727,3 +727,16 @@ def test_pdf_original_is_served_inline_as_pdf(pdf_app):
     # the browser's PDF viewer may embed the file itself, nothing else
     assert "object-src 'self'" in response.headers["Content-Security-Policy"]
     response.close()
+
+
+def test_document_list_pages(client, monkeypatch):
+    from webapp.views import pages
+
+    monkeypatch.setattr(pages, "DOCUMENTS_PER_PAGE", 3)
+    first, second = get(client, "/documents"), get(client, "/documents?page=2")
+    assert "第 1 / 2 页" in first and 'href="/documents?page=2"' in first
+    assert first.count('<th scope="row">') == 3 and second.count('<th scope="row">') == 1
+    get(client, "/documents?page=3", 400)
+    monkeypatch.setattr(pages, "HOME_DOCUMENTS", 2)
+    home = get(client, "/")
+    assert home.count('<th scope="row">') == 2 and "全部 4 份文档" in home

@@ -144,7 +144,9 @@ class IndexBackend(Protocol):
         """The metric's table figure (else its sentence figure) per document, for
         comparisons by unit and year."""
 
-    def documents(self, filters: dict[str, list[str]] | None = None) -> list[IndexedDocument]: ...
+    def documents(self, filters: dict[str, list[str]] | None = None, *, limit: int | None = None,
+                  offset: int = 0) -> list[IndexedDocument]:
+        """The documents (without their parse), newest first; a page of them with `limit`."""
 
     def document(self, doc_id: str) -> IndexedDocument | None: ...
 

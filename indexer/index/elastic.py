@@ -808,7 +808,8 @@ class ElasticIndex:
                                                        source.get("kind"), Decimal(str(value)), location)
         return list(values.values())
 
-    def documents(self, filters: dict[str, list[str]] | None = None) -> list[IndexedDocument]:
+    def documents(self, filters: dict[str, list[str]] | None = None, *, limit: int | None = None,
+                  offset: int = 0) -> list[IndexedDocument]:
         clauses = []
         for name in DOCUMENT_FILTERS:
             values = [v for v in (filters or {}).get(name) or [] if v not in (None, "")]
@@ -820,6 +821,7 @@ class ElasticIndex:
         # The SQLite order: year descending (missing last), then unit (missing first).
         sources.sort(key=lambda s: (s.get("year") is None, -(s.get("year") or 0),
                                     s.get("unit") is not None, s.get("unit") or ""))
+        sources = sources[offset:None if limit is None else offset + limit]
         return [indexed_document_from_source(s, with_parse=False) for s in sources]
 
     def document(self, doc_id: str) -> IndexedDocument | None:

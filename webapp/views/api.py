@@ -235,13 +235,39 @@ def _document_filters() -> tuple[dict[str, list[str]], list[str], list[str]]:
 @json_errors
 def documents() -> Any:
     backend_filters, units, regions = _document_filters()
-    listed = backend().documents(backend_filters or None)
-    if units:
-        listed = [d for d in listed if d.unit and any(u in d.unit for u in units)]
-    if regions:
-        listed = [d for d in listed
-                  if any((place or "").startswith(r) for r in regions for place in (d.province, d.city, d.county))]
-    return jsonify({"total": len(listed), "documents": [_document_summary(d) for d in listed]})
+    page = _bounded_int("page", 1, 1, 10**6)
+    limit = _bounded_int("limit", DOCUMENTS_LIMIT, 1, DOCUMENTS_MAX_LIMIT)
+    start = (page - 1) * limit
+    if units or regions:  # matched here: the whole filtered list, then the page
+        listed = backend().documents(backend_filters or None)
+        if units:
+            listed = [d for d in listed if d.unit and any(u in d.unit for u in units)]
+        if regions:
+            listed = [d for d in listed
+                      if any((place or "").startswith(r) for r in regions for place in (d.province, d.city, d.county))]
+        total, listed = len(listed), listed[start:start + limit]
+    elif backend_filters:
+        listed = backend().documents(backend_filters)
+        total, listed = len(listed), listed[start:start + limit]
+    else:
+        total = backend().stats()["documents"]
+        listed = backend().documents(limit=limit, offset=start)
+    return jsonify({"total": total, "page": page, "limit": limit,
+                    "documents": [_document_summary(d) for d in listed]})
+
+
+# A page of the document list: at 10 000 documents the whole list is 3 MB of JSON.
+DOCUMENTS_LIMIT = 100
+DOCUMENTS_MAX_LIMIT = 1000
+
+
+def _bounded_int(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise QueryError(name, f"参数 {name}“{raw[:20]}”无效：应为 {low} 到 {high} 之间的整数")
+    return int(raw)
 
 
 def _lookup(doc_id: str) -> IndexedDocument | None:
@@ -549,8 +575,9 @@ def _components() -> dict[str, Any]:
             },
         },
         "DocumentList": {
-            "type": "object", "required": ["total", "documents"],
-            "properties": {"total": {"type": "integer"},
+            "type": "object", "required": ["total", "page", "limit", "documents"],
+            "properties": {"total": {"type": "integer"}, "page": {"type": "integer", "minimum": 1},
+                           "limit": {"type": "integer", "minimum": 1, "maximum": DOCUMENTS_MAX_LIMIT},
                            "documents": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentSummary"}}},
         },
         "Table": {
@@ -781,8 +808,11 @@ def openapi_document() -> dict[str, Any]:
             }},
             "/api/documents": {"get": {
                 "operationId": "listDocuments", "summary": "已收录的文档",
-                "parameters": [{"$ref": f"#/components/parameters/{n}"} for n in ("unit", "year", "kind", "region")],
-                "responses": {"200": _json_ok("DocumentList", "文档列表（不含解析内容），年度新在前"), **_ERRORS},
+                "parameters": [{"$ref": f"#/components/parameters/{n}"} for n in ("unit", "year", "kind", "region")]
+                + [{"$ref": "#/components/parameters/page"},
+                   _param("limit", "每页文档数", {"type": "integer", "minimum": 1, "maximum": DOCUMENTS_MAX_LIMIT,
+                                                  "default": DOCUMENTS_LIMIT})],
+                "responses": {"200": _json_ok("DocumentList", "文档列表（不含解析内容），最近收录的在前，分页"), **_ERRORS},
             }},
             "/api/documents/{doc_id}": {"get": {
                 "operationId": "getDocument", "summary": "一份文档的完整解析结果",

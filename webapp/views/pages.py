@@ -75,14 +75,28 @@ def _limit_query_string():
 @blueprint.route("/")
 def home():
     stats = backend().stats()
-    documents = backend().documents()
+    documents = backend().documents(limit=HOME_DOCUMENTS)
     return render_template("home.html", stats=stats, documents=documents, examples=EXAMPLES,
                            questions=QUESTION_EXAMPLES[:4])
 
 
+# The listings are pages: at 10 000 documents the whole list was 4 MB of HTML.
+HOME_DOCUMENTS = 20
+DOCUMENTS_PER_PAGE = 100
+
+
 @blueprint.route("/documents")
 def documents():
-    return render_template("documents.html", documents=backend().documents())
+    total = backend().stats()["documents"]
+    last_page = max(1, math.ceil(total / DOCUMENTS_PER_PAGE))
+    raw = request.args.get("page", "1").strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= last_page:
+        raise QueryError("page", f"页码“{raw[:20]}”无效：应在 1 到 {last_page} 之间")
+    page = int(raw)
+    listed = backend().documents(limit=DOCUMENTS_PER_PAGE, offset=(page - 1) * DOCUMENTS_PER_PAGE)
+    return render_template("documents.html", documents=listed, total=total, page=page, last_page=last_page,
+                           page_links=_page_links(page, last_page), pages_total=last_page,
+                           page_cap=last_page, over_cap=False)
 
 
 @blueprint.route("/search")
@@ -276,9 +290,11 @@ def url_with(add: tuple[str, str] | None = None, remove: tuple[str, str] | None 
 
 @blueprint.app_template_global()
 def page_url(page: int) -> str:
+    """This page (a search, the document list) at another page number."""
     state = _search_state()
     number = f"page={page}" if page > 1 else ""
-    return state.base + "?" + (f"{state.encoded}&{number}" if state.encoded and number else state.encoded or number)
+    base = request.script_root + request.path
+    return base + "?" + (f"{state.encoded}&{number}" if state.encoded and number else state.encoded or number)
 
 
 @blueprint.app_template_global()
