@@ -236,10 +236,14 @@ def test_damaged_bytes_never_escape_as_another_exception(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def jincheng(tmp_path_factory):
+def jincheng_pdf(tmp_path_factory):
     pdf = tmp_path_factory.mktemp("jincheng") / "jincheng.pdf"
-    render_text_extraction_as_pdf(DATA / "2023-budget-jincheng-city-government-office.txt", pdf)
-    return read_blocks(pdf)
+    return render_text_extraction_as_pdf(DATA / "2023-budget-jincheng-city-government-office.txt", pdf)
+
+
+@pytest.fixture(scope="module")
+def jincheng(jincheng_pdf):
+    return read_blocks(jincheng_pdf)
 
 
 def test_rendered_disclosure_keeps_its_project_table_rows(jincheng):
@@ -286,3 +290,221 @@ def test_a_pdf_of_a_sample_parses_like_its_text_extraction(tmp_path, sample):
     assert table_metrics(from_pdf) == table_metrics(from_text)
     assert from_pdf.document == from_text.document
     assert all(i.location.page for i in from_pdf.line_items)
+
+
+# ---- the reader against pdfplumber --------------------------------------------------------
+#
+# Pages with rules are read from pdfium's geometry with pdfplumber's rules re-implemented in
+# indexer/readers/pdf.py (pdfplumber itself parses pages ~15x slower). Two checks keep that
+# honest: on pdfminer's own geometry the rules give exactly what pdfplumber gives, and
+# pdfium's geometry is pdfminer's; so whole pages read the same either way.
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas as rl_canvas
+
+from indexer.readers import pdf as pdf_reader
+from tests.pdf_factory import FONT
+
+
+def plumber_blocks(page, number):
+    """What the reader gave when pdfplumber read pages with rules (the rules' reference)."""
+    page = page.dedupe_chars()
+    tables = page.find_tables()
+    placed = [(t.bbox[1], pdf_reader._table_block(t.extract(), number)) for t in tables]
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj):
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    for line in page.filter(outside).extract_text_lines(return_chars=False):
+        text = pdf_reader._CONTROL.sub("", line["text"]).strip()
+        if text:
+            placed.append((line["top"], Paragraph(text, pdf_reader.Location(page=number))))
+    placed.sort(key=lambda item: item[0])
+    blocks = [block for _, block in placed]
+    pdf_reader._mark_table_opening_page(blocks)
+    return blocks
+
+
+def plumber_pages(path) -> list[tuple[list, list]]:
+    """Per page: the rules' blocks on pdfminer's geometry, and pdfplumber's own."""
+    import pdfplumber
+
+    pages = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            chars = [pdf_reader._Char.of_plumber(c) for c in page.chars]
+            ours = pdf_reader._blocks_of_ruled_page(chars, pdf_reader._Edges.of_plumber(page.edges), number)
+            pages.append((ours, plumber_blocks(page, number)))
+    return pages
+
+
+def plumber_read(path) -> list:
+    return [block for _, theirs in plumber_pages(path) for block in theirs]
+
+
+@pytest.fixture(scope="module")
+def jincheng_by_plumber(jincheng_pdf):
+    return plumber_pages(jincheng_pdf)
+
+
+def draw(path: Path, *pages, rotation: int = 0) -> Path:
+    """A PDF drawn with reportlab's canvas, one callable per page."""
+    canvas = rl_canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for page in pages:
+        if rotation:
+            canvas.setPageRotation(rotation)
+        page(canvas)
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def ruled_table(canvas, x, y, rows, width=90.0, height=20.0, size=9):
+    """Rows as a grid of lines with each cell's text inside."""
+    columns = max(len(r) for r in rows)
+    xs = [x + i * width for i in range(columns + 1)]
+    ys = [y - j * height for j in range(len(rows) + 1)]
+    for rule in ys:
+        canvas.line(xs[0], rule, xs[-1], rule)
+    for rule in xs:
+        canvas.line(rule, ys[0], rule, ys[-1])
+    canvas.setFont(FONT, size)
+    for j, row in enumerate(rows):
+        for i, text in enumerate(row):
+            canvas.drawString(xs[i] + 3, ys[j] - height + 6, text)
+
+
+def factory_pdfs(tmp_path):
+    bold = [Overprinted("2023年预算收支总表"), BUDGET_ROWS, Overprinted("注：本表无数据")]
+    long_rows = [HEADER] + [[f"科目{n:03d}", f"{n}.00", f"{n}.00"] for n in range(1, 81)]
+    return [
+        make_pdf(tmp_path / "t.pdf", [["2023年一般公共预算“三公”经费支出预算表", "单位：万元", BUDGET_ROWS, "注：无"]]),
+        make_pdf(tmp_path / "w.pdf", [[[["项目名称", "合计"], ["市委市政府督查办设备购置费" * 7, "19.51"]]]]),
+        make_pdf(tmp_path / "b.pdf", [bold, bold], page_numbers="top"),
+        make_pdf(tmp_path / "l.pdf", [["2023年预算支出总表", long_rows]]),
+    ]
+
+
+def test_the_rules_read_pdfminer_geometry_exactly_as_pdfplumber(tmp_path, jincheng_by_plumber):
+    pages = [(path.name, page) for path in factory_pdfs(tmp_path) for page in plumber_pages(path)]
+    pages += [("jincheng", page) for page in jincheng_by_plumber]
+    for n, (name, (ours, theirs)) in enumerate(pages):
+        assert ours == theirs, f"{name}, page {n}"
+
+
+def test_pdfium_geometry_is_pdfminer_geometry(tmp_path):
+    import pdfplumber
+    import pypdfium2
+
+    def char_key(c):
+        return (c.text, round(c.top, 1), round(c.x0, 1))
+
+    def edge_keys(edges):
+        return [sorted((round(e.x0, 2), round(e.top, 2), round(e.x1, 2), round(e.bottom, 2)) for e in side)
+                for side in (edges.vertical, edges.horizontal)]
+
+    for path in factory_pdfs(tmp_path):
+        document = pypdfium2.PdfDocument(path)
+        with pdfplumber.open(path) as pdf:
+            for index, plumber_page in enumerate(pdf.pages):
+                page = document[index]
+                textpage = page.get_textpage()
+                display = pdf_reader._Display.of(page)
+                scan = pdf_reader._scan_page(page, display)
+                ours = sorted(pdf_reader._pdfium_chars(textpage, display, scan.text_objects), key=char_key)
+                theirs = sorted((pdf_reader._Char.of_plumber(c) for c in plumber_page.dedupe_chars().chars),
+                                key=char_key)
+                assert [c.text for c in ours] == [c.text for c in theirs]
+                for a, b in zip(ours, theirs):
+                    assert (a.x0, a.x1, a.top, a.bottom, a.size) == pytest.approx(
+                        (b.x0, b.x1, b.top, b.bottom, b.size), abs=1e-3), (path.name, a.text)
+                    assert a.upright == b.upright
+                assert edge_keys(scan.edges) == edge_keys(pdf_reader._Edges.of_plumber(plumber_page.edges))
+                textpage.close()
+                page.close()
+        document.close()
+
+
+def test_rendered_disclosure_reads_as_pdfplumber_reads_it(jincheng, jincheng_by_plumber):
+    assert jincheng.blocks == [block for _, theirs in jincheng_by_plumber for block in theirs]
+
+
+def test_words_drawn_one_by_one_keep_their_spaces(tmp_path):
+    # Some producers draw every word (and every space) as a text object of its own; pdfium
+    # skips the blank ones, which must still end a word as pdfminer's space does.
+    def page(canvas):
+        canvas.setFont(FONT, 10)
+        x = 50.0
+        for word in ["合计", " ", "80.00", " ", "80.00", " ", "Total", " ", "amount"]:
+            canvas.drawString(x, 780, word)
+            x += canvas.stringWidth(word, FONT, 10)
+        canvas.drawString(50, 760, "a line that ends in a hyphen abc-")
+        canvas.drawString(50, 748, "def continues on the next line")
+        ruled_table(canvas, 50, 700, BUDGET_ROWS)
+
+    pdf = draw(tmp_path / "words.pdf", page)
+    result = read_pdf(pdf)
+    assert paragraphs(result) == [
+        ("合计 80.00 80.00 Total amount", 1),
+        ("a line that ends in a hyphen abc-", 1),
+        ("def continues on the next line", 1),
+    ]
+    assert tables(result)[0].rows == BUDGET_ROWS
+    assert result.blocks == plumber_read(pdf)
+
+
+def test_table_in_a_scaled_form_xobject_and_on_a_rotated_page(tmp_path):
+    def page(canvas):
+        canvas.setFont(FONT, 12)
+        canvas.drawString(50, 800, "2023年部门预算表")
+        canvas.beginForm("grid")
+        ruled_table(canvas, 0, 100, BUDGET_ROWS)
+        canvas.endForm()
+        canvas.saveState()
+        canvas.translate(50, 600)
+        canvas.scale(0.8, 0.8)
+        canvas.doForm("grid")
+        canvas.restoreState()
+        canvas.setFont(FONT, 10)
+        canvas.drawString(50, 500, "注：表内为万元")
+
+    for rotation in (0, 90, 270):
+        pdf = draw(tmp_path / f"form-{rotation}.pdf", page, rotation=rotation)
+        result = read_pdf(pdf)
+        assert result.blocks == plumber_read(pdf), rotation
+        if rotation == 0:
+            assert [type(b).__name__ for b in result.blocks] == ["Paragraph", "TableBlock", "Paragraph"]
+            assert tables(result)[0].rows == BUDGET_ROWS
+
+
+def test_pages_with_rules_are_read_without_pdfminer(tmp_path, monkeypatch):
+    """pdfplumber is only for files pdfium cannot open: parsing a page with it costs ~15x."""
+    pdf = make_pdf(tmp_path / "t.pdf", [["正文", BUDGET_ROWS]])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pdfplumber opened a file pdfium can read")
+
+    monkeypatch.setattr(pdf_reader.pdfplumber, "open", refuse)
+    assert tables(read_pdf(pdf))[0].rows == BUDGET_ROWS
+
+
+def test_a_pdfium_without_the_geometry_api_falls_back_to_pdfminer_geometry(tmp_path, monkeypatch):
+    pdf = make_pdf(tmp_path / "t.pdf", [["第一页正文"], ["2023年预算收支总表", BUDGET_ROWS, "注：无"]])
+    expected = read_pdf(pdf)
+    monkeypatch.setattr(pdf_reader, "_PDFIUM_GEOMETRY", False)
+    assert read_pdf(pdf).blocks == expected.blocks
+
+
+def test_a_file_only_pdfminer_opens_is_read_with_the_same_rules(tmp_path, monkeypatch):
+    pdf = make_pdf(tmp_path / "t.pdf", [["2023年预算收支总表", BUDGET_ROWS, "注：无"]])
+    expected = read_pdf(pdf)
+
+    def refuse(*args, **kwargs):
+        raise pdf_reader.pdfium.PdfiumError("refused")
+
+    monkeypatch.setattr(pdf_reader.pdfium, "PdfDocument", refuse)
+    assert read_pdf(pdf).blocks == expected.blocks
