@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from analyzers.normalize import fold_width
 
@@ -27,6 +28,7 @@ MONEY_UNITS: dict[str, Decimal] = {
 _BLANKS = {"", "-", "--", "—", "——", "－", "/", "—-", "-—", "无", "/ "}
 _NUMBER_CHARS = re.compile(r"^[+\-−]?[\d,，.\s]+%?$")
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -51,28 +53,43 @@ def parse_number(text: str | None) -> ParsedNumber:
     digits long ("1,184,70") is flagged as truncated, never guessed.
     """
     raw = text if text is not None else ""
+    return ParsedNumber(raw, *_read_number(raw))
+
+
+def number_value(text: str | None) -> Decimal | None:
+    """`parse_number(text).value`, for the many callers that only ask whether a cell is a figure."""
+    return _read_number(text if text is not None else "")[0]
+
+
+# Called several times on every table cell (header detection, row splitting, form
+# values), and cell texts recur across rows and documents, so the reading is cached —
+# as a plain (value, problem) tuple, which the garbage collector stops tracking; a large
+# cache of dataclass instances made every full collection slow.
+@lru_cache(maxsize=1 << 12)
+def _read_number(raw: str) -> tuple[Decimal | None, str | None]:
+    """(value, problem) for `parse_number`."""
     cleaned = fold_width(raw).strip().replace("−", "-")
     if cleaned in _BLANKS:
-        return ParsedNumber(raw, None)
+        return None, None
     if not _NUMBER_CHARS.match(cleaned):
-        return ParsedNumber(raw, None, "not a number")
-    compact = re.sub(r"\s+", "", cleaned).replace("，", ",").rstrip("%")
+        return None, "not a number"
+    compact = _WHITESPACE.sub("", cleaned).replace("，", ",").rstrip("%")
     sign = ""
     if compact[:1] in "+-":
         sign, compact = compact[0], compact[1:]
     if not compact or not compact[0].isdigit():
-        return ParsedNumber(raw, None, "not a number")
+        return None, "not a number"
     if "," in compact:
         if not _GROUPED.match(compact):
-            return ParsedNumber(raw, None, "truncated")
+            return None, "truncated"
         compact = compact.replace(",", "")
     if compact.count(".") > 1 or compact.endswith("."):
-        return ParsedNumber(raw, None, "not a number")
+        return None, "not a number"
     try:
         value = Decimal(sign + compact)
     except InvalidOperation:  # pragma: no cover - the regexes above keep this out
-        return ParsedNumber(raw, None, "not a number")
-    return ParsedNumber(raw, value)
+        return None, "not a number"
+    return value, None
 
 
 def to_yuan(value: Decimal, unit: str | None) -> Decimal:
@@ -103,10 +120,14 @@ def parse_money(text: str, default_unit: str = "元") -> Decimal:
     return to_yuan(parsed.value, match.group("unit") or default_unit)
 
 
+_UNIT_STATED = re.compile(r"(?:金额)?单位[:：]?(百万元|千元|万元|亿元|元)")
+
+
+@lru_cache(maxsize=1 << 12)  # asked of every line around every table; those lines repeat
 def money_unit_in(text: str) -> str | None:
     """The money unit a '单位：万元' / '金额单位：元' line states, or None."""
     folded = fold_width(text).replace(" ", "")
-    match = re.search(r"(?:金额)?单位[:：]?(百万元|千元|万元|亿元|元)", folded)
+    match = _UNIT_STATED.search(folded)
     return match.group(1) if match else None
 
 
@@ -125,6 +146,7 @@ _COMPARATORS = [
     ("小于等于", "≤"), (">", ">"), ("＞", ">"), ("大于", ">"), ("<", "<"), ("＜", "<"),
     ("小于", "<"), ("=", "="), ("＝", "="),
 ]
+_COMPARATOR_TOKENS = tuple(token for token, _ in _COMPARATORS)
 _INDICATOR_NUMBER = re.compile(r"^(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d].*)?$")
 # Units that make a leading number a date or a span rather than a quantity ("5月底前", "5月至8月").
 _NOT_A_QUANTITY = re.compile(r"[前后至底初中旬]|\d")
@@ -137,21 +159,23 @@ class IndicatorValue:
     unit: str | None
 
 
+@lru_cache(maxsize=1 << 12)  # pure; form cells are read twice (value test, then value) and repeat
 def parse_indicator_value(value: str) -> IndicatorValue:
     """'≥100次' → (≥, 100, 次); '100%' → (=, 100, %); '及时' → (None, None, None)."""
     text = fold_width(value or "").strip().replace(" ", "")
     op = None
-    for token, symbol in _COMPARATORS:
-        if text.startswith(token):
-            op, text = symbol, text[len(token):]
-            break
+    if text.startswith(_COMPARATOR_TOKENS):  # most values have none: skip the scan
+        for token, symbol in _COMPARATORS:
+            if text.startswith(token):
+                op, text = symbol, text[len(token):]
+                break
     match = _INDICATOR_NUMBER.match(text)
     if not match:
         return IndicatorValue(op, None, None) if op else IndicatorValue(None, None, None)
     unit = (match.group("unit") or "").strip() or None
     if unit and _NOT_A_QUANTITY.search(unit):
         return IndicatorValue(None, None, None)
-    number = parse_number(match.group("num")).value
+    number = number_value(match.group("num"))
     if number is None:
         return IndicatorValue(None, None, None)
     return IndicatorValue(op or "=", number, unit)

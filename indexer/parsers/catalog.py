@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from analyzers.normalize import label_key
 
@@ -59,23 +60,30 @@ TABLE_KINDS: tuple[TableKind, ...] = (
 )
 
 KIND_BY_KEY = {kind.key: kind for kind in TABLE_KINDS}
+# Each kind's patterns as one compiled alternation (it matches where any of them does),
+# in TABLE_KINDS order: the first kind that matches wins.
+_KIND_PATTERNS: tuple[tuple[TableKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile("|".join(f"(?:{pattern})" for pattern in kind.patterns))) for kind in TABLE_KINDS
+)
 
 # A performance form title: 项目支出绩效目标申报表 / 项目支出绩效目标表 (not the 整体 form).
 _FORM_TITLE = re.compile(r"项目(支出)?绩效目标(申报)?表")
 _TITLE_NOISE = re.compile(r"[（(]不含上年结转[)）]|[.…]{2,}\d*$")
 
 
+@lru_cache(maxsize=1 << 12)  # asked of every paragraph near a table; titles repeat across documents
 def table_kind_of(title: str) -> TableKind | None:
     """The standard kind a table title names, or None for anything else."""
     key = _TITLE_NOISE.sub("", label_key(title))
     if len(key) > 60 or key.endswith(("。", "；")):
         return None  # a sentence that happens to mention a table
-    for kind in TABLE_KINDS:
-        if any(re.search(pattern, key) for pattern in kind.patterns):
+    for kind, pattern in _KIND_PATTERNS:
+        if pattern.search(key):
             return kind
     return None
 
 
+@lru_cache(maxsize=1 << 12)
 def is_form_title(text: str) -> bool:
     key = label_key(text)
     return bool(_FORM_TITLE.search(key)) and "整体" not in key and len(key) <= 50

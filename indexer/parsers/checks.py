@@ -40,10 +40,13 @@ def check_code_totals(items: list[LineItem]) -> list[str]:
         parents: list[tuple[LineItem, list[LineItem]]] = []
         if total:
             parents.append((total, [r for r in coded if len(r.code) == 3]))
+        # A row's children are the rows whose code is its code plus two digits, in order.
+        children_of: dict[str, list[LineItem]] = {}
+        for row in coded:
+            children_of.setdefault(row.code[:-2], []).append(row)
         for parent in coded:
             if len(parent.code) in (3, 5):
-                children = [r for r in coded if len(r.code) == len(parent.code) + 2 and r.code.startswith(parent.code)]
-                parents.append((parent, children))
+                parents.append((parent, children_of.get(parent.code, [])))
         for parent, children in parents:
             if not children:
                 continue

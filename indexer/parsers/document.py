@@ -8,6 +8,7 @@ Parsing one file never depends on another.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from analyzers.normalize import label_key
@@ -60,8 +61,8 @@ def parse_blocks(blocks: list[Block], name: str = "document") -> Document:
             _add_form(document, form)
             continue
         document.tables.append(_table_model(table))
-        if table.kind_key:
-            kinds_present.setdefault(table.kind_key, table.location.with_(table=table.title))
+        if table.kind_key and table.kind_key not in kinds_present:
+            kinds_present[table.kind_key] = table.location.with_(table=table.title)
         if table.kind_key in _SELF_EVALUATION_KINDS:
             reader = (department_evaluation_from_table if table.kind_key == "department_self_evaluation"
                       else self_evaluations_from_table)
@@ -118,13 +119,12 @@ def _add_form(document: Document, form: PerformanceForm) -> None:
 def _table_context_ids(blocks: list[Block]) -> set[int]:
     """Paragraphs that title or annotate a table (title, 单位名称, 单位：万元, 公开01表,
     年度 line, 注：…) belong to the table, not to section text."""
-    ids: set[int] = set()
-    for block in blocks:
-        if not isinstance(block, Paragraph):
-            continue
-        text = block.text.strip()
-        if is_page_number(block.text) or _TABLE_ANNOTATION.match(text) or is_form_title(text) or (
-            table_kind_of(text) and len(text) < 40 and not text.endswith("。")
-        ):
-            ids.add(id(block))
-    return ids
+    return {id(block) for block in blocks if isinstance(block, Paragraph) and _is_table_context(block.text)}
+
+
+@lru_cache(maxsize=1 << 12)  # such lines repeat from document to document
+def _is_table_context(line: str) -> bool:
+    text = line.strip()
+    return bool(is_page_number(line) or _TABLE_ANNOTATION.match(text) or is_form_title(text) or (
+        table_kind_of(text) and len(text) < 40 and not text.endswith("。")
+    ))

@@ -10,8 +10,9 @@ the annual side.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from analyzers.amounts import parse_indicator_value, parse_number, to_yuan
 from analyzers.normalize import fold_width, join_broken_label, label_key
@@ -44,12 +45,25 @@ _LEVEL2_NAMES = {
 # "满意" alone is a target value (培训需求满意度 → 满意), not the level-1 label.
 _LEVEL1 = re.compile(r"^(产出|效益)(指标?)?$|^(满意度)(指标?)?$")
 _LEVEL1_NAMES = {"产出": "产出指标", "效益": "效益指标", "满意": "满意度指标", "满意度": "满意度指标"}
+# The label lookups below are pure functions of one short cell text or key, asked of
+# every cell of every form row; cells repeat across rows and forms, so they are cached.
+_TEXT_LABEL_BY_KEY: dict[str, str] = {}
+for _label in TEXT_LABELS:
+    _TEXT_LABEL_BY_KEY.setdefault(label_key(_label), _label)  # first label wins, as in a scan
+_FUNDING_SOURCE_KEYS = tuple((label_key(source), source) for source in FUNDING_SOURCES)
+_FIELD_LABEL_TEXTS = tuple(label for label, _ in FIELD_LABELS)
+_FUND_LABEL_TEXTS = tuple(label for label, _ in FUND_LABELS)
+_FUNDING_SOURCE_TEXTS = tuple(full for full, _ in _FUNDING_SOURCE_KEYS)
+# A key longer than these can only be a label cut short if a label starts it: a quick
+# reject for the many value cells (project names, descriptions) seen once each.
+_LONGEST_FIELD_LABEL = max(map(len, _FIELD_LABEL_TEXTS))
+_LONGEST_FUNDING_SOURCE = max(map(len, _FUNDING_SOURCE_TEXTS))
+_QIZHONG = re.compile(r"^其中[:：]?")
 _VALUE_WORDS = {"及时", "提升", "保障", "满意", "合理", "符合", "正常", "促进", "提高", "达标", "完成",
                 "有效", "明显", "显著", "稳定", "良好", "推进", "排除", "是", "否", "较好"}
 
 
-@dataclass
-class _Cell:
+class _Cell(NamedTuple):
     col: int
     text: str
     key: str
@@ -107,7 +121,18 @@ def form_from_table(table: RawTable) -> tuple[PerformanceForm, list[str]]:
 
 
 def _cells(row: list[str]) -> list[_Cell]:
-    return [_Cell(col, join_broken_label(text), label_key(text)) for col, text in enumerate(row) if text.strip()]
+    return [_Cell(col, *parts) for col, text in enumerate(row) if (parts := _cell_parts(text))]
+
+
+# Cell texts recur across rows and forms. Cached as a plain tuple of strings, which the
+# garbage collector stops tracking: caching whole rows of cell objects instead made every
+# collection slower than building the cells again.
+@lru_cache(maxsize=1 << 12)
+def _cell_parts(text: str) -> tuple[str, str] | None:
+    """(text, key) of a form cell, or None for a blank one."""
+    if not text.strip():
+        return None
+    return join_broken_label(text), label_key(text)
 
 
 def _label_value(cells: list[_Cell], index: int, label: str) -> str | None:
@@ -122,36 +147,47 @@ def _label_value(cells: list[_Cell], index: int, label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 12)
 def _after_label(text: str, label: str) -> str | None:
     """What follows `label` in `text`, the label matched across stray spaces and widths."""
-    pattern = r"\s*".join(re.escape(ch) for ch in label_key(label))
     folded = fold_width(text).replace("“", '"').replace("”", '"')
-    match = re.search(r"^(?:其中[:：]?)?\s*" + pattern, folded)
+    match = _label_pattern(label).search(folded)
     if not match:
         return None
     rest = folded[match.end():].strip().lstrip(":：").strip()
     return rest or None
 
 
+@lru_cache(maxsize=256)  # a handful of labels
+def _label_pattern(label: str) -> re.Pattern[str]:
+    """`label` at the start of a cell (after an optional 其中：), spaces allowed between its characters."""
+    pattern = r"\s*".join(re.escape(ch) for ch in label_key(label))
+    return re.compile(r"^(?:其中[:：]?)?\s*" + pattern)
+
+
+@lru_cache(maxsize=1 << 12)
 def _is_label(key: str) -> bool:
     stripped = _strip_qizhong(key)
     return (
         _field_label(stripped) is not None
-        or any(stripped.startswith(label) for label in TEXT_LABELS)
-        or any(stripped.startswith(label) for label, _ in FUND_LABELS)
+        or stripped.startswith(TEXT_LABELS)
+        or stripped.startswith(_FUND_LABEL_TEXTS)
         or _funding_source(stripped) is not None
         or stripped in _HEADER_WORDS
     )
 
 
 def _strip_qizhong(key: str) -> str:
-    return re.sub(r"^其中[:：]?", "", key)
+    return _QIZHONG.sub("", key) if key.startswith("其中") else key
 
 
+@lru_cache(maxsize=1 << 12)
 def _field_label(key: str) -> tuple[str, str] | None:
     """(label, field) for a cell that is a field label, also when the cell cut the label
     short ("项目名", "主管部门及代")."""
     if key.startswith("项目期目标"):
+        return None
+    if len(key) > _LONGEST_FIELD_LABEL and not key.startswith(_FIELD_LABEL_TEXTS):
         return None
     for label, name in FIELD_LABELS:
         if key.startswith(label) or (len(key) >= 3 and label.startswith(key)):
@@ -159,10 +195,12 @@ def _field_label(key: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 12)
 def _funding_source(key: str) -> str | None:
     """The funding source a label names, also when the cell cut it short ("市县(区)财")."""
-    for source in FUNDING_SOURCES:
-        full = label_key(source)
+    if len(key) > _LONGEST_FUNDING_SOURCE and not key.startswith(_FUNDING_SOURCE_TEXTS):
+        return None
+    for full, source in _FUNDING_SOURCE_KEYS:
         if key.startswith(full) or (len(key) >= 4 and full.startswith(key)):
             return source
     return None
@@ -178,7 +216,7 @@ def _read_fields(cells: list[_Cell], fields: dict[str, str | None]) -> None:
 
 def _read_texts(cells: list[_Cell], texts: dict[str, str]) -> None:
     for index, cell in enumerate(cells):
-        label = next((t for t in TEXT_LABELS if cell.key == label_key(t)), None)
+        label = _TEXT_LABEL_BY_KEY.get(cell.key)
         if not label:
             continue
         values = [c.text for c in cells[index + 1:] if not _is_label(c.key)]
@@ -194,9 +232,7 @@ def _read_funds(cells: list[_Cell], funds: dict[str, Decimal | None],
                 table: RawTable, warnings: list[str]) -> None:
     seen_sources: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        key = _strip_qizhong(cell.key)
-        fund = next((name for label, name in FUND_LABELS if key.startswith(label)), None)
-        source = _funding_source(key)
+        fund, source = _fund_label(cell.key)
         if not fund and not source:
             continue
         label = source if fund is None else next(l for l, n in FUND_LABELS if n == fund)
@@ -208,6 +244,15 @@ def _read_funds(cells: list[_Cell], funds: dict[str, Decimal | None],
             side = "period" if seen_sources.get(source, 0) == 0 else "annual"
             seen_sources[source] = seen_sources.get(source, 0) + 1
             funding[side][source] = value
+
+
+@lru_cache(maxsize=1 << 12)
+def _fund_label(key: str) -> tuple[str | None, str | None]:
+    """(fund, funding source) a cell key names: 实施期/年度资金总额 → "total"/"annual";
+    a funding source label (after an optional 其中：) → its name."""
+    key = _strip_qizhong(key)
+    fund = next((name for label, name in FUND_LABELS if key.startswith(label)), None)
+    return fund, _funding_source(key)
 
 
 def _amount(raw: str | None, unit: str, table: RawTable, warnings: list[str], label: str) -> Decimal | None:
@@ -287,6 +332,7 @@ def _looks_like_value(cell: _Cell) -> bool:
     return cell.key in _VALUE_WORDS or parsed.number is not None or parsed.op is not None
 
 
+@lru_cache(maxsize=1 << 12)  # asked of every indicator cell
 def _level_of(key: str) -> tuple[str, str | None] | None:
     """(level1, level2) for an indicator level label, (level1, None) for a level-1 label."""
     if "满意" in key and "服务" in key and len(key) <= 6 and not key.startswith("服务对象"):

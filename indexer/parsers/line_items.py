@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from analyzers.amounts import parse_number, to_yuan
 from analyzers.normalize import join_broken_label, label_key
@@ -75,33 +76,54 @@ def column_names(header: list[list[str]], width: int) -> list[str]:
     return names
 
 
+# A non-blank cell as `records_in_row` reads it: (text stripped, the classification code it
+# holds or None, its value or None, the problem with it as a number or None, its text as a
+# label — None when it is a figure or a cut-off one).
+_CellReading = tuple[str, str | None, Decimal | None, str | None, str | None]
+
+
+# Every cell of every money table, and cell texts recur across rows and documents. Cached
+# as a plain tuple of strings and Decimals, which the garbage collector stops tracking (a
+# large cache of objects makes every full collection slow).
+@lru_cache(maxsize=1 << 12)
+def _read_cell(raw: str) -> _CellReading | None:
+    """The cell read once per distinct text, or None for a blank one."""
+    text = raw.strip()
+    if not text:
+        return None
+    key = label_key(text)
+    number = parse_number(text)
+    is_figure = number.value is not None or number.problem == "truncated"
+    label = None if is_figure else join_broken_label(text)
+    return text, (key if _CODE.match(key) else None), number.value, number.problem, label
+
+
 def records_in_row(row: list[str], skip: set[int]) -> list[Record]:
     records: list[Record] = []
     current: Record | None = None
-    for col, raw in enumerate(row):
+    cells = [_read_cell(raw) for raw in row]
+    for col, cell in enumerate(cells):
         if col in skip:
             continue
-        cell = raw.strip()
-        if not cell:
+        if cell is None:
             if current is not None and (current.amounts or current.labels):
                 current.amounts.setdefault(col, None)
             continue
-        key = label_key(cell)
-        next_cell = row[col + 1].strip() if col + 1 < len(row) else ""
-        if _CODE.match(key) and next_cell and parse_number(next_cell).value is None:
-            current = Record(code=key)
-            records.append(current)
-            continue
-        number = parse_number(cell)
-        if number.value is not None or number.problem == "truncated":
+        text, code, value, problem, label = cell
+        if code is not None:
+            following = cells[col + 1] if col + 1 < len(cells) else None
+            if following is not None and following[2] is None:  # the next cell is not a figure
+                current = Record(code=code)
+                records.append(current)
+                continue
+        if label is None:  # a figure, or one that was cut off
             if current is None:
                 current = Record()
                 records.append(current)
-            current.amounts[col] = number.value
-            if number.problem:
-                current.damaged.append(cell)
+            current.amounts[col] = value
+            if problem:
+                current.damaged.append(text)
             continue
-        label = join_broken_label(cell)
         if current is None or [v for v in current.amounts.values() if v is not None] or (
             current.amounts and current.labels
         ):
@@ -129,11 +151,15 @@ def items_from_table(table: RawTable, document_unit: str | None = None) -> Table
     warnings: list[str] = []
     economic_class: str | None = None
     class_by_code: dict[str, str] = {}
+    kind = table.kind_key
+    is_project_table = kind in PROJECT_TABLES
     for row_number, (row, location) in enumerate(zip(body, locations), start=len(header) + 1):
         if is_column_number_row(row):
             continue
-        for record in records_in_row(row, skip):
-            row_location = location.with_(table=table.title, row=row_number)
+        records = records_in_row(row, skip)
+        # One location per row, shared by its records (Location is immutable).
+        row_location = location.with_(table=table.title, row=row_number) if records else None
+        for record in records:
             for raw in record.damaged:
                 warnings.append(
                     f"{table.title}（{row_location.describe()}）：数字“{raw}”疑似被截断，未采用 "
@@ -145,13 +171,12 @@ def items_from_table(table: RawTable, document_unit: str | None = None) -> Table
             amounts = {names[c]: (to_yuan(v, unit) if v is not None else None)
                        for c, v in sorted(record.amounts.items())}
             main = next((v for v in amounts.values() if v is not None), None)
-            is_project_table = table.kind_key in PROJECT_TABLES
             if main is None and not is_project_table:
                 continue  # a template row with no figures in it
             name = record.name
             is_subtotal = bool(_TOTAL_NAME.search(label_key(name)))
             group = None
-            if table.kind_key in _ECONOMIC_TABLES:
+            if kind in _ECONOMIC_TABLES:
                 # 经济分类: 类 (3-digit code, or a known class name) groups its 款 rows.
                 if label_key(name) in ECONOMIC_CLASSES or (record.code and len(record.code) == 3):
                     economic_class, is_subtotal = name, True
@@ -162,10 +187,10 @@ def items_from_table(table: RawTable, document_unit: str | None = None) -> Table
             elif record.code is not None and len(record.code) < 7:
                 is_subtotal = True  # 功能分类 类/款 rows sum the 项 rows under them
             items.append(LineItem(
-                table_kind=table.kind_key, code=record.code, name=name, amount_yuan=main,
+                table_kind=kind, code=record.code, name=name, amount_yuan=main,
                 amounts_yuan=amounts, is_subtotal=is_subtotal, group=group, location=row_location,
             ))
-    if table.kind_key in PROJECT_TABLES:
+    if is_project_table:
         warnings.extend(group_projects(items, table.title or "", document_unit))
     return TableItems(items, warnings)
 
@@ -199,14 +224,17 @@ def group_projects(items: list[LineItem], title: str, document_unit: str | None)
     orgs = [i for i in items if is_organisation_row(i.name, document_unit)]
     if not orgs:
         return []
-    projects = [i for i in items if i not in orgs]
+    # By identity: `in orgs` would compare whole items field by field. (An item equal to an
+    # organisation row has its name, so it is one itself: the answers are the same.)
+    org_ids = {id(i) for i in orgs}
+    projects = [i for i in items if id(i) not in org_ids]
     total = sum((p.amount_yuan or Decimal(0) for p in projects), Decimal(0))
     department = orgs[0] if len(orgs) > 1 and _close(orgs[0].amount_yuan, total, len(projects)) else None
     warnings: list[str] = []
     current: LineItem | None = None
     members: dict[int, list[LineItem]] = {}
     for item in items:
-        if item in orgs:
+        if id(item) in org_ids:
             item.is_subtotal = True
             if item is department:
                 continue

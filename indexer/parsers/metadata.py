@@ -16,7 +16,15 @@ from indexer.readers.blocks import Block, Paragraph
 _COVER_BLOCKS = 12
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _UNIT_LINE = re.compile(r"^(?:单位名称|部门名称|单位|部门|编制单位)[:：]\s*(.+)$")
+# How every _UNIT_LINE starts. Folding widths changes neither these words nor what counts
+# as leading space, so a line not starting so needs no folding (most lines, and this
+# runs on every paragraph).
+_UNIT_LINE_STARTS = ("单位", "部门", "编制单位")
 _DEPARTMENT_MARK = re.compile(r"[（(]部门[)）]$")
+_ORGANISATION_LINE = re.compile(r"(办公室|局|委员会|中心|厅|院|政府)(（部门）)?$")
+_UNIT_IN_TITLE = re.compile(r"^(?:20\d{2}\s*年度?)?(.+?)(部门|单位)(预算|决算)")
+_DEPARTMENT_DISCLOSURE = re.compile(r"部门(预算|决算)")
+_UNIT_DISCLOSURE = re.compile(r"单位(预算|决算)")
 
 
 def document_info(blocks: list[Block]) -> DocumentInfo:
@@ -46,6 +54,8 @@ def _unit_name(paragraphs: list[Paragraph], cover: list[str]) -> str | None:
     winning; else the cover line that names an organisation."""
     names: Counter[str] = Counter()
     for index, paragraph in enumerate(paragraphs):
+        if not paragraph.text.lstrip().startswith(_UNIT_LINE_STARTS):
+            continue
         match = _UNIT_LINE.match(fold_width(paragraph.text).strip())
         if not match or money_unit_in(paragraph.text):
             continue
@@ -58,9 +68,9 @@ def _unit_name(paragraphs: list[Paragraph], cover: list[str]) -> str | None:
         return names.most_common(1)[0][0]
     for line in cover:
         line = join_broken_label(line)
-        if re.search(r"(办公室|局|委员会|中心|厅|院|政府)(（部门）)?$", line) and not _YEAR.search(line):
+        if _ORGANISATION_LINE.search(line) and not _YEAR.search(line):
             return line
-        match = re.match(r"^(?:20\d{2}\s*年度?)?(.+?)(部门|单位)(预算|决算)", line)
+        match = _UNIT_IN_TITLE.match(line)
         if match and len(match.group(1)) >= 3:
             return match.group(1)
     return None
@@ -92,9 +102,9 @@ def _kind(cover: list[str]) -> str | None:
 
 
 def _scope(cover_text: str, unit: str | None) -> str | None:
-    if re.search(r"部门(预算|决算)", cover_text) or (unit and _DEPARTMENT_MARK.search(unit)):
+    if _DEPARTMENT_DISCLOSURE.search(cover_text) or (unit and _DEPARTMENT_MARK.search(unit)):
         return "department"
-    if re.search(r"单位(预算|决算)", cover_text):
+    if _UNIT_DISCLOSURE.search(cover_text):
         return "unit"
     return None
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
-from analyzers.amounts import parse_number, to_yuan
+from analyzers.amounts import number_value, to_yuan
 from analyzers.normalize import label_key
 from indexer.model import LineItem, Location, Metric
 from indexer.parsers.sections import heading_level
@@ -115,6 +115,7 @@ _THREE_PUBLIC_ROWS = (
     ("three_public_vehicle_purchase", ("①公务用车购置费", "公务用车购置费")),
     ("three_public_vehicle_operation", ("②公务用车运行维护费", "公务用车运行维护费")),
 )
+_THREE_PUBLIC_KEYS = tuple((key, frozenset(label_key(n) for n in names)) for key, names in _THREE_PUBLIC_ROWS)
 
 
 def _three_public(by_kind: dict[str, list[LineItem]], kinds_present: dict[str, Location]) -> list[Metric]:
@@ -122,8 +123,8 @@ def _three_public(by_kind: dict[str, list[LineItem]], kinds_present: dict[str, L
     values: dict[str, tuple[Decimal, Location]] = {}
     if "three_public" in kinds_present:
         for item in by_kind.get("three_public", []):
-            for key, names in _THREE_PUBLIC_ROWS:
-                if label_key(item.name) in {label_key(n) for n in names} and item.amount_yuan is not None:
+            for key, names in _THREE_PUBLIC_KEYS:
+                if label_key(item.name) in names and item.amount_yuan is not None:
                     values.setdefault(key, (item.amount_yuan, item.location))
         location = kinds_present["three_public"]
     elif "final_three_public" in kinds_present:
@@ -132,8 +133,8 @@ def _three_public(by_kind: dict[str, list[LineItem]], kinds_present: dict[str, L
             if not path or path[0] != "决算数" or item.amount_yuan is None:
                 continue
             leaf = path[-1]
-            for key, names in _THREE_PUBLIC_ROWS:
-                if leaf in {label_key(n) for n in names} and (key != "three_public_total" or len(path) == 2):
+            for key, names in _THREE_PUBLIC_KEYS:
+                if leaf in names and (key != "three_public_total" or len(path) == 2):
                     values.setdefault(key, (item.amount_yuan, item.location))
         location = kinds_present["final_three_public"]
     else:
@@ -181,6 +182,10 @@ _SENTENCE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("official_vehicles", r"共有公务用车" + _NUM + "辆"),
     ("official_vehicles", r"共有车辆" + _NUM + "辆"),
 )
+_SENTENCE_REGEXES = tuple((key, re.compile(pattern)) for key, pattern in _SENTENCE_PATTERNS)
+# Every pattern above ends in a number: a paragraph without a digit states no figure.
+_DIGIT = re.compile(r"\d")
+_EXPLANATIONS_HEADING = re.compile(r"第[三四五]部分|情况说明")
 _YOY = re.compile(r"(?:比上年|与上年度?相比[,，]?收、?支总计各)(增加|减少|增长|下降)" + _WAN)
 _COUNTS = {"performance_projects", "official_vehicles"}
 
@@ -198,22 +203,22 @@ def metrics_from_sentences(paragraphs: list[Paragraph]) -> list[Metric]:
     for paragraph in paragraphs:
         text = label_key(paragraph.text)
         # The template sentences stand in 情况说明, 第三部分 in most templates.
-        if heading_level(paragraph.text) == 1 and re.search(r"第[三四五]部分|情况说明", text):
+        if heading_level(paragraph.text) == 1 and _EXPLANATIONS_HEADING.search(text):
             in_explanations = True
-        if not in_explanations:
+        if not in_explanations or not _DIGIT.search(text):
             continue
-        for key, pattern in _SENTENCE_PATTERNS:
+        for key, pattern in _SENTENCE_REGEXES:
             if key in found:
                 continue
-            match = re.search(pattern, text)
+            match = pattern.search(text)
             if match:
-                number = parse_number(match.group(match.lastindex or 1)).value
+                number = number_value(match.group(match.lastindex or 1))
                 if number is not None:
                     value = number if key in _COUNTS else to_yuan(number, "万元")
                     found[key] = _Found(value, paragraph.location)
         if "yoy_change" not in found and "income_total" in found and found["income_total"].location == paragraph.location:
             match = _YOY.search(text)
-            if match and (number := parse_number(match.group(2)).value) is not None:
+            if match and (number := number_value(match.group(2))) is not None:
                 sign = -1 if match.group(1) in ("减少", "下降") else 1
                 found["yoy_change"] = _Found(to_yuan(number, "万元") * sign, paragraph.location)
     return [metric(key, f.value, f.location) for key, f in found.items()]

@@ -7,6 +7,7 @@ tables carry them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from analyzers.normalize import squash_spaces
 from indexer.model import Location, Section
@@ -19,15 +20,18 @@ _LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"^\d{1,2}[、.．](?!\d)")),
 )
 _MAX_HEADING_CHARS = 40
+_TOC_LINE = re.compile(r"[.…]{3,}\s*\d*$")
+_BARE_PART = re.compile(r"第[一二三四五六七八九十]+部分")
 
 
+@lru_cache(maxsize=1 << 12)  # asked twice of every paragraph (sections, metrics); template lines repeat
 def heading_level(text: str) -> int | None:
     stripped = text.strip()
     if len(stripped) > _MAX_HEADING_CHARS or stripped.endswith(("。", "；", ";")):
         return None
     if "，" in stripped or "," in stripped:
         return None  # a list item broken over two lines, not a heading
-    if re.search(r"[.…]{3,}\s*\d*$", stripped):
+    if _TOC_LINE.search(stripped):
         return None  # a 目录 line
     for level, pattern in _LEVELS:
         if pattern.match(stripped):
@@ -61,7 +65,7 @@ def sections_from_blocks(blocks: list[Block], skip: set[int]) -> list[Section]:
             path[-1] = (1, f"{path[-1][1]} {squash_spaces(block.text)}")
             bare_part = False
             continue
-        bare_part = level == 1 and bool(re.fullmatch(r"第[一二三四五六七八九十]+部分", squash_spaces(block.text)))
+        bare_part = level == 1 and bool(_BARE_PART.fullmatch(squash_spaces(block.text)))
         if level is not None:
             flush()
             while path and path[-1][0] >= level:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from analyzers.amounts import parse_number, to_yuan
+from analyzers.amounts import number_value, to_yuan
 from analyzers.normalize import join_broken_label, label_key
 from indexer.model import SelfEvaluation
 from indexer.parsers.tables import RawTable
@@ -71,7 +71,7 @@ def _cell(row: list[str], col: int | None) -> str | None:
 
 
 def _number(row: list[str], col: int | None) -> Decimal | None:
-    return parse_number(_cell(row, col)).value
+    return number_value(_cell(row, col))
 
 
 # 部门整体绩效自评表: the 部门预算总额 row carries, in the template's column order,
@@ -97,11 +97,11 @@ def department_evaluation_from_table(table: RawTable) -> tuple[list[SelfEvaluati
     row = table.rows[budget_row]
     label = next(c for c in row if label_key(c).startswith("部门预算总额"))
     unit = "元" if "(元)" in label_key(label) else "万元"
-    numbers = [parse_number(c).value for c in row[row.index(label) + 1:] if c.strip()]
+    numbers = [number_value(c) for c in row[row.index(label) + 1:] if c.strip()]
     values = dict(zip(_WHOLE_BUDGET_COLUMNS, numbers))
     score = None
     if total_row is not None:
-        score = next((v for c in reversed(table.rows[total_row]) if (v := parse_number(c).value) is not None), None)
+        score = next((v for c in reversed(table.rows[total_row]) if (v := number_value(c)) is not None), None)
     evaluation = SelfEvaluation(
         project=DEPARTMENT_PROJECT,
         budget_yuan=to_yuan(values["budget"], unit) if values.get("budget") is not None else None,

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Sequence
 
-from analyzers.amounts import money_unit_in, parse_number
+from analyzers.amounts import money_unit_in, number_value
 from analyzers.normalize import label_key
 from indexer.model import Location
 from indexer.parsers.catalog import TableKind, is_form_title, table_kind_of
@@ -102,8 +104,11 @@ def _title_inside(block: TableBlock) -> str | None:
     return None
 
 
+_TITLE_LEADER = re.compile(r"[.…]{2,}\s*\d*$")  # "……12": a 目录 leader and page number
+
+
 def _clean_title(title: str) -> str:
-    return re.sub(r"[.…]{2,}\s*\d*$", "", title).strip()
+    return _TITLE_LEADER.sub("", title).strip()
 
 
 def _append_continuation(table: RawTable, block: TableBlock) -> None:
@@ -129,27 +134,35 @@ def header_row_count(rows: list[list[str]]) -> int:
     """How many leading rows are header: up to the first row with a figure in it, or the
     first row that opens with 合计 or a classification code. A long table of text only
     (a catalogue) has its first row as header."""
-    for index, row in enumerate(rows[:_MAX_HEADER_ROWS + 1]):
+    # Asked several times of each table (its model, its line items, its continuations);
+    # the answer depends only on the first rows and the row count.
+    head = tuple(tuple(row) for row in rows[:_MAX_HEADER_ROWS + 1])
+    return _header_row_count(head, len(rows))
+
+
+@lru_cache(maxsize=1 << 12)
+def _header_row_count(head: tuple[tuple[str, ...], ...], total: int) -> int:
+    for index, row in enumerate(head):
         if is_column_number_row(row):
             continue
         if _opens_body(row) or (index > 0 and _is_label_only_row(row)):
             return index
-        if any(parse_number(c).value is not None for c in row[1:] if c.strip()):
+        if any(number_value(c) is not None for c in row[1:] if c.strip()):
             return index
-    return len(rows) if len(rows) <= _MAX_HEADER_ROWS else 1
+    return total if total <= _MAX_HEADER_ROWS else 1
 
 
-def _is_label_only_row(row: list[str]) -> bool:
+def _is_label_only_row(row: Sequence[str]) -> bool:
     """'因公出国（境）费 | | |': a body row whose figures are all blank."""
     return bool(row and row[0].strip()) and not any(c.strip() for c in row[1:])
 
 
-def _opens_body(row: list[str]) -> bool:
+def _opens_body(row: Sequence[str]) -> bool:
     # "合计 | | |" opens the body of an empty table; "合计 | 因公出国(境)费 | …" is a header.
     first = label_key(row[0]) if row else ""
     if not (first.startswith(_TOTAL_LABELS) or _CODE.match(first)):
         return False
-    return all(parse_number(c).value is not None for c in row[1:] if c.strip() and not _CODE.match(label_key(c)))
+    return all(number_value(c) is not None for c in row[1:] if c.strip() and not _CODE.match(label_key(c)))
 
 
 def is_table_of_contents(table: RawTable) -> bool:
@@ -162,11 +175,19 @@ def is_table_of_contents(table: RawTable) -> bool:
     return ends_with_page >= 0.6 * max(1, len(table.rows))
 
 
-def is_column_number_row(row: list[str]) -> bool:
+def is_column_number_row(row: Sequence[str]) -> bool:
     """'1 | 2 | 3 | …' or '栏次 | | 1 | 2' rows number the columns; they are not data."""
-    cells = [label_key(c) for c in row if c.strip()]
-    numbers = [c for c in cells if c.isdigit()]
-    if len(numbers) < 2 or any(not c.isdigit() and c not in ("栏次", "行次") for c in cells):
+    numbers: list[str] = []
+    # Asked of every row, and almost every row has a label or figure: stop at the first.
+    for cell in row:
+        if not cell.strip():
+            continue
+        key = label_key(cell)
+        if key.isdigit():
+            numbers.append(key)
+        elif key not in ("栏次", "行次"):
+            return False
+    if len(numbers) < 2:
         return False
     values = [int(c) for c in numbers]
     return values == list(range(values[0], values[0] + len(values)))

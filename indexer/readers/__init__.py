@@ -21,14 +21,18 @@ def read_blocks(path: str | Path) -> ReadResult:
         raise UnreadableDocument("missing", f"{path}: 文件不存在 (no such file)")
     with path.open("rb") as handle:
         head = handle.read(1024)
-    if not head:
-        raise UnreadableDocument("empty", f"{path}: 空文件 (empty file)")
-    if head.lstrip().startswith(b"%PDF"):
+        if not head:
+            raise UnreadableDocument("empty", f"{path}: 空文件 (empty file)")
+        is_pdf = head.lstrip().startswith(b"%PDF")
+        if not is_pdf and path.suffix.lower() == ".pdf":
+            raise UnreadableDocument("corrupt", f"{path}: 不是有效的PDF文件 (no PDF header: corrupt or not a PDF)")
+        # A text extraction is read whole while the file is open (so it is opened once);
+        # a PDF is left to its reader.
+        data = None if is_pdf else head + handle.read()
+    if is_pdf:
         from indexer.readers.pdf import read_pdf
 
         return read_pdf(path)
-    if path.suffix.lower() == ".pdf":
-        raise UnreadableDocument("corrupt", f"{path}: 不是有效的PDF文件 (no PDF header: corrupt or not a PDF)")
     from indexer.readers.text import read_text
 
-    return read_text(path)
+    return read_text(path, data)
