@@ -24,9 +24,7 @@ class Location:
     row: int | None = None
 
     def with_(self, **changes: Any) -> "Location":
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(changes)
-        return Location(**values)
+        return Location(**{**self.__dict__, **changes})  # not fields(): this runs per table cell
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> "Location":

@@ -10,9 +10,9 @@ the annual side.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import NamedTuple
 
 from analyzers.amounts import parse_indicator_value, parse_number, to_yuan
 from analyzers.normalize import fold_width, join_broken_label, label_key
@@ -63,7 +63,8 @@ _VALUE_WORDS = {"及时", "提升", "保障", "满意", "合理", "符合", "正
                 "有效", "明显", "显著", "稳定", "良好", "推进", "排除", "是", "否", "较好"}
 
 
-class _Cell(NamedTuple):
+@dataclass(slots=True)
+class _Cell:
     col: int
     text: str
     key: str

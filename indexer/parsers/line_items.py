@@ -34,7 +34,7 @@ _ORG_NAME = re.compile(
 _NOT_ORG = re.compile(r"(费|经费|项目|工程|补助|资金|采购|补贴|奖励|建设|改造|维修|运维|购置|服务费)")
 
 
-@dataclass
+@dataclass(slots=True)  # a few per table row
 class Record:
     """A run of cells in one row: optional code, one or more labels, then figures."""
 
