@@ -5,7 +5,8 @@ phrases) and `recall` (`cut_for_search`, whose overlapping sub-words let 培训 
 but break phrase matching) — and every filter value into a third, `facets`
 (indexer/index/filter_tokens.py), so words and filters are intersected inside FTS5. Every
 query token is quoted: nothing a user types is FTS5 syntax. WAL mode lets readers search
-while a writer commits; each document is one transaction, so a crash leaves the index valid.
+while a writer commits; a document is written whole or not at all (a transaction, or a
+savepoint inside a batch), so a crash leaves the index valid.
 
 Bounded work. A search first counts its matches inside FTS5, stopping at `exact_limit`.
 Below it, everything is exact: every match ranked, facets and total counted. Above it
@@ -249,6 +250,8 @@ class SQLiteIndex:
         self._results: OrderedDict | None = (
             None if os.environ.get("DISCLOSURE_SEARCH_CACHE", "1") == "0" else OrderedDict())
         self._results_lock = threading.Lock()
+        self._shared_layout: _Layout | None = None
+        self._layout_lock = threading.Lock()
         if not readonly:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connection() as connection:
@@ -271,7 +274,9 @@ class SQLiteIndex:
                     connection.execute("PRAGMA journal_mode=WAL")
                     connection.execute("PRAGMA synchronous=NORMAL")
                 connection.execute("PRAGMA busy_timeout=30000")
-                connection.execute("PRAGMA cache_size=-65536")  # 64 MiB per connection
+                # 16 MiB of pages per connection: a web worker holds one per thread, and the
+                # operating system caches the file for all of them anyway.
+                connection.execute("PRAGMA cache_size=-16384")
             except sqlite3.DatabaseError as error:
                 raise IndexUnavailable(f"无法打开索引 {self.path}：{error}") from error
             self._local.connection = connection
@@ -436,7 +441,13 @@ class SQLiteIndex:
         cached = getattr(self._local, "layout", None)
         if cached is not None and cached[0] == version:
             return cached[1]
-        layout = _Layout.read(connection)
+        # Shared by the threads of a process (a web worker has eight): reading it means
+        # reading every document's row, and each thread doing so stalled the first requests.
+        generation = int(connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+        with self._layout_lock:
+            layout = self._shared_layout
+            if layout is None or layout.generation != generation:
+                layout = self._shared_layout = _Layout.read(connection)
         self._local.layout = (version, layout)
         return layout
 
