@@ -2,8 +2,11 @@
 
 Every file gets a line in the report: indexed, unchanged (same bytes already indexed, or a
 duplicate of another file in the same run), or failed with the stage and reason. One bad
-file never stops the others, and each document is written in one transaction, so the index
-stays valid if the process dies; a re-run finishes the job (unchanged files are skipped).
+file never stops the others, and each document is written whole or not at all (documents go
+to the index in batches, one transaction each, a savepoint per document), so the index stays
+valid if the process dies; a re-run finishes the job (unchanged files are skipped).
+Parser processes also prepare the backend's rows (SQLiteIndex.prepare), so the writer only
+inserts.
 
 Workers are long-lived processes (each loads the jieba analyzer once) watched by the main
 process, which also writes:

@@ -30,7 +30,7 @@ import ctypes
 import logging
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import groupby, pairwise
 from operator import attrgetter
@@ -1080,17 +1080,27 @@ def _words(chars: list[_Char]) -> list[_Word]:
         if upright:
             for line in _cluster(list(run), attrgetter("top"), _TOLERANCE):
                 line.sort(key=attrgetter("x0"))
-                _split_upright_words(line, words)
+                _split_words(line, words, _upright_break)
         else:
             for line in _cluster(list(run), attrgetter("x0"), _TOLERANCE):
                 line.sort(key=attrgetter("top", "bottom"))
-                _split_rotated_words(line, words)
+                _split_words(line, words, _rotated_break)
     return words
 
 
-def _split_upright_words(line: list[_Char], words: list[_Word]) -> None:
-    """A new word at a space, when the next character starts left of where the last one
-    started, more than 3 pt after it ends, or more than 3 pt higher or lower."""
+def _upright_break(last: _Char, char: _Char) -> bool:
+    """A new word when the next character starts left of where the last one started, more
+    than 3 pt after it ends, or more than 3 pt higher or lower."""
+    return char.x0 < last.x0 or char.x0 > last.x1 + _TOLERANCE or abs(char.top - last.top) > _TOLERANCE
+
+
+def _rotated_break(last: _Char, char: _Char) -> bool:
+    """The same down a rotated line: starts, ends and offsets measured top to bottom."""
+    return char.top < last.top or char.top > last.bottom + _TOLERANCE or abs(char.x0 - last.x0) > _TOLERANCE
+
+
+def _split_words(line: list[_Char], words: list[_Word], breaks: Callable[[_Char, _Char], bool]) -> None:
+    """A line's characters as words: a new word at a space and wherever `breaks` says."""
     current: list[_Char] = []
     for char in line:
         text = char.text
@@ -1103,32 +1113,7 @@ def _split_upright_words(line: list[_Char], words: list[_Word]) -> None:
                 words.append(_merged_word(current))
             words.append(_merged_word([char]))
             current = []
-        elif current and (char.x0 < current[-1].x0 or char.x0 > current[-1].x1 + _TOLERANCE
-                          or abs(char.top - current[-1].top) > _TOLERANCE):
-            words.append(_merged_word(current))
-            current = [char]
-        else:
-            current.append(char)
-    if current:
-        words.append(_merged_word(current))
-
-
-def _split_rotated_words(line: list[_Char], words: list[_Word]) -> None:
-    """The same down a rotated line: starts, ends and offsets measured top to bottom."""
-    current: list[_Char] = []
-    for char in line:
-        text = char.text
-        if text.isspace():
-            if current:
-                words.append(_merged_word(current))
-            current = []
-        elif text == "":
-            if current:
-                words.append(_merged_word(current))
-            words.append(_merged_word([char]))
-            current = []
-        elif current and (char.top < current[-1].top or char.top > current[-1].bottom + _TOLERANCE
-                          or abs(char.x0 - current[-1].x0) > _TOLERANCE):
+        elif current and breaks(current[-1], char):
             words.append(_merged_word(current))
             current = [char]
         else:
