@@ -277,13 +277,15 @@ def bench_queries(results: Results, index: Path, corpus: Path, repeat: int) -> N
 
 # ---------------------------------------------------------------- web
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free TCP port on loopback (for a server a benchmark or the soak starts)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it (gunicorn master and workers)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -355,7 +357,7 @@ def load(base: str, paths: list[str], requests: int, clients: int, time_cap: flo
 
 
 def _serve(index: Path, web_workers: int | None, cache: bool) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "indexer.cli", "serve", "--index", str(index), "--host", "127.0.0.1",
                "--port", str(port)] + (["--workers", str(web_workers)] if web_workers else [])
     environment = {**os.environ, "DISCLOSURE_SEARCH_CACHE": "1" if cache else "0"}
@@ -405,7 +407,7 @@ def bench_web(results: Results, index: Path, requests: int, clients: int, time_c
             key = f"web{path.replace('/', '_')}" + ("" if cache else "_uncached")
             results.facts[f"{key}_rps"] = rate
             results.facts[f"{key}_errors"] = errors
-            pids = _descendants(server.pid)
+            pids = descendants(server.pid)
             peak = max((_peak_rss_kib(pid) for pid in pids), default=0)
             results.facts["web_peak_rss_mb"] = max(results.facts.get("web_peak_rss_mb", 0), peak / 1024)
         finally:

@@ -166,3 +166,19 @@ def test_unit_matches_match_the_scan(question):
     catalog = Catalog(DOCS + MORE)
     text = normalize(question)
     assert catalog.unit_matches(text) == _unit_matches_by_scan(catalog, text)
+
+
+def test_a_comparison_lists_at_most_max_units_and_says_so(sample_index, monkeypatch):
+    """Compare without units at scale would read every document of the index (minutes and
+    gigabytes at 10 000 documents): it lists the first MAX_UNITS units and says how many
+    there are."""
+    from indexer.index.sqlite import SQLiteIndex
+    from indexer.qa import compare as compare_module
+
+    backend = SQLiteIndex(sample_index, readonly=True)
+    everything = compare_module.compare(backend, "三公经费")
+    assert len(everything.rows) > 2 and not any("只列出" in n for n in everything.notes)
+    monkeypatch.setattr(compare_module, "MAX_UNITS", 2)
+    capped = compare_module.compare(backend, "三公经费")
+    assert [r.unit for r in capped.rows] == sorted(r.unit for r in everything.rows)[:2]
+    assert any("只列出按名称排序的前 2 个" in n for n in capped.notes)

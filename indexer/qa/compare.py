@@ -150,6 +150,9 @@ def resolve_units(catalog: Catalog, units: Iterable[str] | None) -> tuple[list[s
 
 # ---------------------------------------------------------------------------- compare
 
+# Units in one comparison at most: each row is read with its evidence, one document at a time.
+MAX_UNITS = 20
+
 
 def compare(backend: Any, measure: str, units: Iterable[str] | None = None,
             years: Iterable[int | str] | None = None) -> Comparison:
@@ -163,6 +166,12 @@ def compare(backend: Any, measure: str, units: Iterable[str] | None = None,
     if units and not unit_list:
         return Comparison(measure, measure, "unknown", None, "", year_list, [], notes)
     docs = catalog.select(unit_list or None, year_list or None)
+    every_unit = sorted({d.unit for d in docs if d.unit})
+    if len(every_unit) > MAX_UNITS:  # a table of thousands of units is read by nobody, and costs minutes
+        kept = set(every_unit[:MAX_UNITS])
+        docs = [d for d in docs if d.unit in kept]
+        notes.append(f"所选范围内共有 {len(every_unit):,} 个单位，只列出按名称排序的前 {MAX_UNITS} 个；"
+                     "请选择要比较的单位")
     key = resolve_metric(measure)
     if key is not None:
         kind, label, value_unit = "metric", METRIC_LABELS.get(key, key), {"performance_projects": "个",
