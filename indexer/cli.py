@@ -262,7 +262,7 @@ def run_search(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_json())
         return EXIT_OK
-    print(f"共 {result.total} 条结果")
+    print(f"共 {'' if result.total_exact else '约 '}{result.total:,} 条结果")
     for hit in result.hits:
         amount = f"  {format_yuan_as_wan(hit.amount_yuan)}" if hit.amount_yuan is not None else ""
         print(f"[{RECORD_TYPE_LABELS.get(hit.record_type, hit.record_type)}] {hit.name}{amount}"

@@ -46,8 +46,8 @@ def build_request(options: SearchOptions, analyzer: Any) -> tuple[SearchRequest,
     request = SearchRequest(text=text_query(parsed, analyzer), filters=filters)
     _apply_amounts(request, parsed, options)
     request.sort = _choice("sort", options.sort or "relevance", SORTS)
-    request.limit = _integer("limit", options.limit, 1, MAX_LIMIT)
-    request.page = _integer("page", options.page, 1, MAX_OFFSET // request.limit + 1)
+    request.limit = integer_option("limit", options.limit, 1, MAX_LIMIT)
+    request.page = integer_option("page", options.page, 1, MAX_OFFSET // request.limit + 1)
     return request, parsed
 
 
@@ -143,7 +143,8 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def _integer(name: str, value: int | str, low: int, high: int) -> int:
+def integer_option(name: str, value: int | str, low: int, high: int) -> int:
+    """A whole number within [low, high], or a QueryError naming the option."""
     try:
         number = int(str(value).strip())
     except ValueError:

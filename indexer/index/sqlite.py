@@ -164,10 +164,9 @@ class _Layout:
     facet_codes: dict[str, tuple[Any, list[Any]]] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, connection: sqlite3.Connection) -> "_Layout":
+    def read(cls, connection: sqlite3.Connection, generation: int) -> "_Layout":
         import numpy as np
 
-        generation = int(connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
         vocabulary = {name: [r[0] for r in connection.execute(
             f"SELECT DISTINCT {name} FROM documents WHERE {name} IS NOT NULL")]
             for name in ("unit", "province", "city", "county")}
@@ -447,14 +446,14 @@ class SQLiteIndex:
         with self._layout_lock:
             layout = self._shared_layout
             if layout is None or layout.generation != generation:
-                layout = self._shared_layout = _Layout.read(connection)
+                layout = self._shared_layout = _Layout.read(connection, generation)
         self._local.layout = (version, layout)
         return layout
 
     # ------------------------------------------------------------------ planning
 
-    def _plan(self, connection: sqlite3.Connection, request: SearchRequest,
-              extra_tokens: tuple[str, ...] = ()) -> _Plan | None:
+    @staticmethod
+    def _plan(layout: _Layout, request: SearchRequest, extra_tokens: tuple[str, ...] = ()) -> _Plan | None:
         """The request as one FTS5 expression (None: a filter value matches nothing)."""
         parts: list[str] = []
         text = text_expression(request.text)
@@ -464,7 +463,7 @@ class SQLiteIndex:
             values = [v for v in values if v not in (None, "")]
             if not values:
                 continue
-            tokens = self._filter_tokens(connection, name, values)
+            tokens = _filter_tokens(layout, name, values)
             if tokens is None:
                 continue
             if not tokens:
@@ -497,21 +496,6 @@ class SQLiteIndex:
         if negatives:
             plan.match = f"({plan.match}) NOT ({' OR '.join(negatives)})"
         return plan
-
-    def _filter_tokens(self, connection: sqlite3.Connection, name: str, values: list[str]) -> list[str] | None:
-        if name == "unit":  # 单位:财政局 means any unit whose name contains it
-            units = self._layout(connection).vocabulary["unit"]
-            return [ft.value_token("unit", u) for u in units if any(v in u for v in values)]
-        if name == "region":  # 地区:河南 means a province, city or county that starts with it
-            vocabulary = self._layout(connection).vocabulary
-            return [ft.value_token(level, place) for level in ("province", "city", "county")
-                    for place in vocabulary[level] if any(place.startswith(v) for v in values)]
-        if name not in _EXACT_FILTERS:
-            return None
-        if name == "year":
-            years = [str(v).rstrip("年") for v in values]
-            return [ft.value_token("year", int(y)) for y in years if y.isdigit()]
-        return [ft.value_token(name, v) for v in values]
 
     # ------------------------------------------------------------------ searching
 
@@ -550,7 +534,7 @@ class SQLiteIndex:
         limit = max(1, min(request.limit, MAX_LIMIT))
         offset = max(0, min(request.offset, MAX_OFFSET))
         names = [n for n in request.facets if n in _FACET_COLUMNS]
-        plan = self._plan(connection, request)
+        plan = self._plan(layout, request)
         if plan is None:
             return SearchResult(total=0, hits=[], facets={n: {} for n in names})
         matches = connection.execute(
@@ -685,7 +669,7 @@ class SQLiteIndex:
     def aggregate_metric(self, metric_key: str, filters: dict[str, list[str]] | None = None) -> list[MetricValue]:
         connection = self._connection()
         request = SearchRequest(filters={**(filters or {}), "record_type": ["metric"]}, facets=())
-        plan = self._plan(connection, request, extra_tokens=(ft.value_token("metric_key", metric_key),))
+        plan = self._plan(self._layout(connection), request, extra_tokens=(ft.value_token("metric_key", metric_key),))
         if plan is None:
             return []
         rows = connection.execute(
@@ -806,6 +790,21 @@ def _record_tokens(document_tokens: str, record: IndexRecord) -> str:
 
 def _record_fen(record: IndexRecord) -> int | None:
     return None if record.amount_yuan is None else _fen(record.amount_yuan)
+
+
+def _filter_tokens(layout: _Layout, name: str, values: list[str]) -> list[str] | None:
+    """A filter's values as facet tokens ([] when none is in the index; None: not a filter)."""
+    if name == "unit":  # 单位:财政局 means any unit whose name contains it
+        return [ft.value_token("unit", u) for u in layout.vocabulary["unit"] if any(v in u for v in values)]
+    if name == "region":  # 地区:河南 means a province, city or county that starts with it
+        return [ft.value_token(level, place) for level in ("province", "city", "county")
+                for place in layout.vocabulary[level] if any(place.startswith(v) for v in values)]
+    if name not in _EXACT_FILTERS:
+        return None
+    if name == "year":
+        years = [str(v).rstrip("年") for v in values]
+        return [ft.value_token("year", int(y)) for y in years if y.isdigit()]
+    return [ft.value_token(name, v) for v in values]
 
 
 def _copy_result(result: SearchResult) -> SearchResult:

@@ -45,7 +45,7 @@ from indexer.index.contract import (
 from indexer.parsers.catalog import KIND_BY_KEY
 from indexer.query import AmountBound, ParsedQuery, QueryError
 from indexer.records import RECORD_TYPE_LABELS, RECORD_TYPES, IndexedDocument
-from indexer.search import KINDS, SearchOptions, build_request
+from indexer.search import KINDS, SearchOptions, build_request, integer_option
 from webapp.backend import analyzer, backend
 from webapp.links import absolute, document_path, hit_source, source
 from webapp.params import KNOWN, MAX_LENGTH, MAX_VALUES, MONEY_UNITS, search_options
@@ -235,8 +235,8 @@ def _document_filters() -> tuple[dict[str, list[str]], list[str], list[str]]:
 @json_errors
 def documents() -> Any:
     backend_filters, units, regions = _document_filters()
-    page = _bounded_int("page", 1, 1, 10**6)
-    limit = _bounded_int("limit", DOCUMENTS_LIMIT, 1, DOCUMENTS_MAX_LIMIT)
+    page = integer_option("page", request.args.get("page") or 1, 1, 10**6)
+    limit = integer_option("limit", request.args.get("limit") or DOCUMENTS_LIMIT, 1, DOCUMENTS_MAX_LIMIT)
     start = (page - 1) * limit
     if units or regions:  # matched here: the whole filtered list, then the page
         listed = backend().documents(backend_filters or None)
@@ -260,14 +260,6 @@ def documents() -> Any:
 DOCUMENTS_LIMIT = 100
 DOCUMENTS_MAX_LIMIT = 1000
 
-
-def _bounded_int(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise QueryError(name, f"参数 {name}“{raw[:20]}”无效：应为 {low} 到 {high} 之间的整数")
-    return int(raw)
 
 
 def _lookup(doc_id: str) -> IndexedDocument | None:

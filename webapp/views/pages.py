@@ -32,7 +32,7 @@ from indexer.index.contract import MAX_LIMIT, MAX_OFFSET
 from indexer.index.snippets import _match_spans
 from indexer.query import QueryError, parse_query
 from indexer.records import IndexedDocument
-from indexer.search import build_request, text_query
+from indexer.search import build_request, integer_option, text_query
 from webapp import links
 from webapp.backend import analyzer, backend
 from webapp.params import LIST_PARAMS, MONEY_UNITS, search_options
@@ -89,10 +89,7 @@ DOCUMENTS_PER_PAGE = 100
 def documents():
     total = backend().stats()["documents"]
     last_page = max(1, math.ceil(total / DOCUMENTS_PER_PAGE))
-    raw = request.args.get("page", "1").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= last_page:
-        raise QueryError("page", f"页码“{raw[:20]}”无效：应在 1 到 {last_page} 之间")
-    page = int(raw)
+    page = integer_option("page", request.args.get("page", "1")[:20], 1, last_page)
     listed = backend().documents(limit=DOCUMENTS_PER_PAGE, offset=(page - 1) * DOCUMENTS_PER_PAGE)
     return render_template("documents.html", documents=listed, total=total, page=page, last_page=last_page,
                            page_links=_page_links(page, last_page), pages_total=last_page,
