@@ -6,10 +6,11 @@ Money is held as `Decimal` yuan inside the model; `to_json()` turns it into plai
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from functools import cache
 from typing import Any
+
+from indexer.jsonio import to_plain
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class Location:
     table: str | None = None
     form: str | None = None
     row: int | None = None
+
+    JSON_DROPS_NONE = True  # in JSON a location keeps only what it says (indexer/jsonio.py)
 
     def with_(self, **changes: Any) -> "Location":
         return Location(**{**self.__dict__, **changes})  # not fields(): this runs per table cell
@@ -148,38 +151,8 @@ class Document:
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return _jsonable(self)
+        return to_plain(self)
 
     def metric(self, key: str) -> Metric | None:
         """The first metric with this key (tables come before narrative sentences)."""
         return next((m for m in self.metrics if m.key == key), None)
-
-
-def _jsonable(value: Any) -> Any:
-    """The model as JSON values in one walk (dataclasses.asdict deep-copies everything first,
-    which was half the cost of ingesting a document). A location keeps only what it says."""
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, Decimal):
-        return decimal_to_number(value)
-    if isinstance(value, Location):
-        return {name: v for name in _field_names(Location) if (v := getattr(value, name)) is not None}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if is_dataclass(value):
-        return {name: _jsonable(getattr(value, name)) for name in _field_names(type(value))}
-    return value
-
-
-@cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(kind))
-
-
-def decimal_to_number(value: Decimal) -> int | float:
-    """Exact integers stay integers; fractions become floats rounded to the fen."""
-    if value == value.to_integral_value():
-        return int(value)
-    return float(round(value, 4))

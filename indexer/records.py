@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from indexer import jsonio
 from indexer.model import Document, Location, Section, Table
 
 RECORD_TYPES = ("section", "table", "line_item", "form", "self_evaluation", "metric")
@@ -39,6 +40,17 @@ class IndexedDocument:
     warnings: list[str] = field(default_factory=list)
     parse_json: dict[str, Any] = field(default_factory=dict)
     indexed_at: str | None = None  # ISO time the index stored it (set by the backend)
+    # The same parse as UTF-8 JSON, when a parser has just made it (ingest): backends store
+    # these bytes as they are rather than decode them into `parse_json` and encode them again.
+    parse_bytes: bytes | None = None
+
+    def parse(self) -> dict[str, Any]:
+        """The parse as JSON values, however this document holds it."""
+        return jsonio.loads(self.parse_bytes) if self.parse_bytes is not None else self.parse_json
+
+    def parse_encoded(self) -> bytes:
+        """The parse as UTF-8 JSON, however this document holds it."""
+        return self.parse_bytes if self.parse_bytes is not None else jsonio.dumps_bytes(self.parse_json)
 
     @property
     def facets(self) -> dict[str, Any]:
@@ -77,7 +89,7 @@ def indexed_document(document: Document, path: str | Path, digest: str) -> Index
     return IndexedDocument(
         doc_id=digest[:16], content_hash=digest, path=str(path), unit=info.unit, year=info.year,
         kind=info.kind, scope=info.scope, province=info.province, city=info.city, county=info.county,
-        title=info.title, warnings=list(document.warnings), parse_json=document.to_json(),
+        title=info.title, warnings=list(document.warnings), parse_bytes=jsonio.dumps_bytes(document),
     )
 
 

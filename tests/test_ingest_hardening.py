@@ -210,6 +210,44 @@ def test_a_changed_file_replaces_its_old_version(tmp_path):
     backend.close()
 
 
+def test_a_file_that_cannot_be_written_fails_alone_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    """One batch of six files; the index refuses one of them half-way through its rows (a
+    real SQLite trigger on its record keys, after its document and record rows went in).
+    The batch is undone and written again file by file: that file is reported at stage
+    "write" with the index's reason, the five others are indexed, and none of its rows —
+    nor any of the first, undone attempt — is left in the index."""
+    from bench.generate import generate
+    from indexer.index.sqlite import SQLiteIndex
+    from indexer.ingest import ingest
+    from indexer.records import content_hash
+
+    monkeypatch.setenv("DISCLOSURE_INGEST_BATCH", "32")  # all six in one transaction
+    folder = tmp_path / "docs"
+    generate(6, 5, folder)
+    files = sorted(folder.glob("*.txt"))
+    refused = files[3]
+    refused_id = content_hash(refused)[:16]
+    backend = SQLiteIndex(tmp_path / "index.sqlite")
+    backend._connection().execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON record_keys WHEN (SELECT doc_id FROM records WHERE rowid = NEW.rowid) = "
+        f"'{refused_id}' BEGIN SELECT RAISE(ABORT, '磁盘拒绝写入 (refused by the test)'); END")
+    report = ingest([folder], backend, workers=2, progress=False)
+    outcome = {Path(f.path).name: f for f in report.files}
+    assert outcome[refused.name].status == "failed" and outcome[refused.name].stage == "write"
+    assert "磁盘拒绝写入" in outcome[refused.name].reason
+    assert sorted(name for name, f in outcome.items() if f.status == "indexed") == sorted(
+        f.name for f in files if f != refused)
+    connection = sqlite3.connect(tmp_path / "index.sqlite")
+    assert connection.execute("SELECT count(*) FROM documents WHERE doc_id = ?", (refused_id,)).fetchone()[0] == 0
+    assert connection.execute("SELECT count(*) FROM records WHERE doc_id = ?", (refused_id,)).fetchone()[0] == 0
+    written = sum(f.records for f in report.files if f.status == "indexed")
+    for table in ("records", "record_keys", "records_fts"):
+        assert connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == written, table
+    connection.execute("INSERT INTO records_fts(records_fts, rank) VALUES ('integrity-check', 1)")
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    backend.close()
+
+
 def test_report_file_and_in_process_mode(tmp_path):
     from indexer.index.sqlite import SQLiteIndex
     from indexer.ingest import ingest

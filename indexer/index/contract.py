@@ -128,8 +128,10 @@ class IndexBackend(Protocol):
     def delete_document(self, doc_id: str) -> bool: ...
 
     def batch(self) -> ContextManager[None]:
-        """Group the documents added inside into fewer commits (each still all-or-nothing);
-        a backend without the notion returns a context that does nothing."""
+        """Group the documents added inside into fewer commits. The group is all-or-nothing:
+        an error inside may undo every document of it and propagates, so the caller adds
+        them again one at a time. A backend without the notion returns a context that does
+        nothing."""
 
     def has_content(self, content_hash: str) -> bool:
         """Whether a document with these exact bytes is indexed already."""

@@ -372,7 +372,7 @@ def document_source(document: IndexedDocument, record_count: int, *, complete: b
         "doc_id": document.doc_id, "content_hash": document.content_hash, "path": document.path,
         "unit": document.unit, "year": document.year, "kind": document.kind, "scope": document.scope,
         "province": document.province, "city": document.city, "county": document.county,
-        "title": document.title, "warnings": list(document.warnings), "parse_json": document.parse_json,
+        "title": document.title, "warnings": list(document.warnings), "parse_json": document.parse(),
         "record_count": record_count, "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "complete": complete, "generation": generation, "replaces": sorted(set(replaces)),
     }

@@ -5,8 +5,8 @@ phrases) and `recall` (`cut_for_search`, whose overlapping sub-words let 培训 
 but break phrase matching) — and every filter value into a third, `facets`
 (indexer/index/filter_tokens.py), so words and filters are intersected inside FTS5. Every
 query token is quoted: nothing a user types is FTS5 syntax. WAL mode lets readers search
-while a writer commits; a document is written whole or not at all (a transaction, or a
-savepoint inside a batch), so a crash leaves the index valid.
+while a writer commits; a document is written whole or not at all (its own transaction,
+or part of a batch's), so a crash leaves the index valid.
 
 Bounded work. A search first counts its matches inside FTS5, stopping at `exact_limit`.
 Below it, everything is exact: every match ranked, facets and total counted. Above it
@@ -37,6 +37,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from indexer import jsonio
 from indexer.index import filter_tokens as ft
 from indexer.index.contract import (
     MAX_LIMIT,
@@ -331,8 +332,8 @@ class SQLiteIndex:
         return PreparedDocument(
             doc_id=d.doc_id, path=d.path, year=d.year,
             document=(d.doc_id, d.content_hash, d.path, d.unit, d.year, d.kind, d.scope, d.province, d.city,
-                      d.county, d.title, json.dumps(d.warnings, ensure_ascii=False),
-                      zlib.compress(json.dumps(d.parse_json, ensure_ascii=False).encode("utf-8"), 1),
+                      d.county, d.title, jsonio.dumps(d.warnings),
+                      zlib.compress(d.parse_encoded(), 1),
                       len(records), sum(lengths)),
             records=[_record_row(d, r) for r in records],
             keys=[(r.record_type, r.table_kind, _record_fen(r), length) for r, length in zip(records, lengths)],
@@ -368,11 +369,13 @@ class SQLiteIndex:
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Write several documents in one transaction. FTS5 turns every commit into a new
-        index segment that later merges rewrite, so one commit per document made the writer
-        the slowest stage of ingest; a batch commits once. Each document inside is still
-        all-or-nothing (a savepoint): one that fails leaves the others of the batch, and a
-        crash loses the uncommitted batch whole, never part of a document."""
+        """Write several documents in one transaction, all or nothing. FTS5 turns every
+        commit — and every savepoint — into a new index segment that later merges rewrite,
+        so a commit or a savepoint per document made the writer the slowest stage of
+        ingest. An error inside rolls the whole batch back and propagates: the caller
+        writes its documents again one at a time (indexer/ingest.py), so one document that
+        cannot be written fails alone, and a crash loses the uncommitted batch, never part
+        of a document."""
         connection = self._connection()
         if getattr(self._local, "batch", False):
             yield
@@ -390,17 +393,10 @@ class SQLiteIndex:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One document's writes: its own transaction, or a savepoint inside a batch."""
+        """One document's writes: its own transaction, or part of the batch's."""
         connection = self._connection()
         if getattr(self._local, "batch", False):
-            connection.execute("SAVEPOINT document")
-            try:
-                yield connection
-                connection.execute("RELEASE document")
-            except BaseException:
-                connection.execute("ROLLBACK TO document")
-                connection.execute("RELEASE document")
-                raise
+            yield connection
             return
         connection.execute("BEGIN IMMEDIATE")
         try:
@@ -761,8 +757,8 @@ def _record_row(document: IndexedDocument, record: IndexRecord) -> tuple:
     return (record.record_type, record.table_kind, int(record.is_subtotal), _record_fen(record),
             document.year, document.kind, document.scope, document.province, document.city,
             document.county, document.unit, record.doc_id, record.record_id, record.metric_key, record.code,
-            record.group, record.name, document.title, json.dumps(location, ensure_ascii=False),
-            json.dumps(record.payload, ensure_ascii=False), record.text)
+            record.group, record.name, document.title, jsonio.dumps(location),
+            jsonio.dumps(record.payload), record.text)
 
 
 def _next_generation(connection: sqlite3.Connection) -> None:
