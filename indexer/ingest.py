@@ -462,7 +462,7 @@ class _Pool:
     The time limit of a file runs from when it was sent to an idle worker, or from when
     the file before it came back — never less than the limit."""
 
-    DEPTH = 8
+    DEPTH = 16
 
     def __init__(self, size: int, limits: Limits, analyse: Analyse):
         self.size = size

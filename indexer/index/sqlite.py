@@ -88,7 +88,6 @@ CREATE TABLE IF NOT EXISTS records (
     doc_id TEXT NOT NULL, record_id TEXT NOT NULL, metric_key TEXT, code TEXT, grp TEXT, name TEXT NOT NULL,
     title TEXT, location TEXT NOT NULL, payload TEXT NOT NULL, text TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS records_record_id ON records(record_id);
 -- What a search reads for every match (type weight, facets, amount check and sort): a narrow
 -- copy of those columns. Read from `records`, whose rows hold whole texts, each match costs a
 -- page of its own (~4 µs); here a page holds a hundred neighbouring records.
