@@ -135,6 +135,35 @@ def _pdf_pages(paths: list[Path]) -> int:
     return pages
 
 
+# The issue's budget was set on a machine where jieba alone cut 1.3–2.3 MB/s per core; a
+# machine's jieba speed, measured in the same run, says how fast this one is against it.
+JIEBA_REFERENCE_MB_S = (1.3, 2.3)
+
+
+def bench_reference_tokenizer(results: Results, files: list[Path]) -> None:
+    """jieba's own precise cut (its default dictionary, no lexicon, nothing of ours) over
+    the same text, one core: the machine's speed in the unit the ingest budget was set in."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    size = sum(len(t.encode("utf-8")) for t in texts)
+    start = time.perf_counter()
+    for text in texts:
+        for _ in tokenizer.cut(text):
+            pass
+    seconds = time.perf_counter() - start
+    speed = size / 1e6 / seconds
+    low, high = JIEBA_REFERENCE_MB_S
+    results.add(Row("machine", "jieba alone (reference), 1 core", len(files), throughput=f"{speed:.2f} MB/s",
+                    note=f"{size / 1e6:.1f} MB in {seconds:.1f} s; the budget's machine: {low}–{high} MB/s"))
+    results.facts["jieba_mb_s"] = speed
+
+
 def bench_ingest(results: Results, corpus: Path, workdir: Path, workers: int, single_docs: int) -> Path:
     """Text MB/s on one core (a subset) and with N workers (the whole text corpus), PDF pages/s;
     returns the path of the full index for the other benchmarks."""
@@ -143,6 +172,7 @@ def bench_ingest(results: Results, corpus: Path, workdir: Path, workers: int, si
     pdfs = sorted(corpus.glob("*.pdf"))
     subset = texts[:single_docs]
     size = sum(f.stat().st_size for f in subset)
+    bench_reference_tokenizer(results, subset)
     seconds, rss, counts = _run_indexer(subset, workdir / "single.sqlite", 1)
     results.add(Row("ingest", "text, 1 worker", len(subset), throughput=f"{size / 1e6 / seconds:.2f} MB/s",
                     note=f"{size / 1e6:.1f} MB in {seconds:.1f} s; {counts['failed']} failed; peak RSS {rss / 1024:.0f} MB"))
@@ -154,7 +184,8 @@ def bench_ingest(results: Results, corpus: Path, workdir: Path, workers: int, si
     results.add(Row("ingest", f"text, {workers} workers", len(texts),
                     throughput=f"{size / 1e6 / seconds:.2f} MB/s ({per_core:.2f}/core)",
                     note=f"{size / 1e6:.1f} MB in {seconds:.1f} s; {counts['failed']} failed; peak RSS {rss / 1024:.0f} MB"))
-    results.facts.update(ingest_n_mb_s=size / 1e6 / seconds, ingest_per_core_mb_s=per_core, ingest_seconds=seconds, indexer_peak_rss_mb=rss / 1024,
+    results.facts.update(ingest_n_mb_s=size / 1e6 / seconds, ingest_per_core_mb_s=per_core,
+                         ingest_per_core_vs_jieba=per_core / results.facts["jieba_mb_s"], ingest_seconds=seconds, indexer_peak_rss_mb=rss / 1024,
                          text_docs=len(texts), text_mb=size / 1e6, failed=counts["failed"])
     if pdfs:
         pages = _pdf_pages(pdfs)
@@ -475,6 +506,10 @@ BUDGETS = [
     ("web_api_search_rps", "/api/search, 16 clients", "≥", 200, "req/s"),
     ("web_api_search_errors", "/api/search errors", "≤", 0, ""),
     ("ingest_per_core_mb_s", "text ingest per core, end to end", "≥", 2, "MB/s"),
+    # The same budget in the unit it was set in: 2 MB/s where jieba alone cuts 1.3 MB/s
+    # per core (the slow end of the issue's range, so the strict reading).
+    ("ingest_per_core_vs_jieba", "text ingest per core ÷ jieba alone, same machine", "≥",
+     round(2 / JIEBA_REFERENCE_MB_S[0], 2), "×"),
     ("pdf_pages_s", "PDF ingest per core", "≥", 25, "pages/s"),
     ("web_peak_rss_mb", "web process memory", "<", 500, "MB"),
     ("indexer_peak_rss_mb", "indexer memory", "<", 1024, "MB"),
@@ -489,7 +524,8 @@ def budget_table(results: Results) -> str:
         value = results.facts.get(fact)
         if value is None:
             continue
-        shown = f"{value:.0f}" if unit in ("req/s", "", "MB") else f"{value:.2f}" if unit == "MB/s" else f"{value:.1f}"
+        shown = f"{value:.0f}" if unit in ("req/s", "", "MB") else f"{value:.2f}" if unit in ("MB/s", "×") \
+            else f"{value:.1f}"
         lines.append(f"| {label} | {operator} {target} {unit} | {shown} {unit} | "
                      f"{'yes' if compare[operator](value, target) else '**no**'} |")
     return "\n".join(lines)
