@@ -327,6 +327,7 @@ class SQLiteIndex:
         texts = [r.tokens or ("", "") for r in records]
         lengths = [precise.count(" ") + 1 if precise else 0 for precise, _ in texts]
         document_tokens = _document_tokens(document)
+        fens = [_record_fen(r) for r in records]
         d = document
         return PreparedDocument(
             doc_id=d.doc_id, path=d.path, year=d.year,
@@ -334,10 +335,10 @@ class SQLiteIndex:
                       d.county, d.title, jsonio.dumps(d.warnings),
                       zlib.compress(d.parse_encoded(), 1),
                       len(records), sum(lengths)),
-            records=[_record_row(d, r) for r in records],
-            keys=[(r.record_type, r.table_kind, _record_fen(r), length) for r, length in zip(records, lengths)],
-            texts=[(precise, recall, _record_tokens(document_tokens, r))
-                   for r, (precise, recall) in zip(records, texts)],
+            records=[_record_row(d, r, fen) for r, fen in zip(records, fens)],
+            keys=[(r.record_type, r.table_kind, fen, length) for r, fen, length in zip(records, fens, lengths)],
+            texts=[(precise, recall, _record_tokens(document_tokens, r, fen))
+                   for r, fen, (precise, recall) in zip(records, fens, texts)],
         )
 
     def add_prepared(self, prepared: PreparedDocument) -> None:
@@ -751,12 +752,11 @@ class PreparedDocument:
     texts: list[tuple[str, str, str]]
 
 
-def _record_row(document: IndexedDocument, record: IndexRecord) -> tuple:
-    location = {k: v for k, v in vars(record.location).items() if v is not None}
-    return (record.record_type, record.table_kind, int(record.is_subtotal), _record_fen(record),
+def _record_row(document: IndexedDocument, record: IndexRecord, fen: int | None) -> tuple:
+    return (record.record_type, record.table_kind, int(record.is_subtotal), fen,
             document.year, document.kind, document.scope, document.province, document.city,
             document.county, document.unit, record.doc_id, record.record_id, record.metric_key, record.code,
-            record.group, record.name, document.title, jsonio.dumps(location),
+            record.group, record.name, document.title, jsonio.dumps(record.location),
             jsonio.dumps(record.payload), record.text)
 
 
@@ -771,7 +771,7 @@ def _document_tokens(document: IndexedDocument) -> str:
     return " ".join(tokens)
 
 
-def _record_tokens(document_tokens: str, record: IndexRecord) -> str:
+def _record_tokens(document_tokens: str, record: IndexRecord, fen: int | None) -> str:
     tokens = [document_tokens, ft.value_token("record_type", record.record_type)]
     if record.table_kind:
         tokens.append(ft.value_token("table_kind", record.table_kind))
@@ -779,7 +779,7 @@ def _record_tokens(document_tokens: str, record: IndexRecord) -> str:
         tokens.append(ft.value_token("metric_key", record.metric_key))
     if record.is_subtotal:
         tokens.append(ft.SUBTOTAL)
-    tokens.extend(ft.amount_tokens(_record_fen(record)))
+    tokens.extend(ft.amount_tokens(fen))
     return " ".join(tokens)
 
 
