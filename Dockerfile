@@ -6,6 +6,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# A CJK font: PDFs that do not embed theirs (SimSun, STSong) are read through pdfium's glyph
+# boxes, which are empty without one (the reader then falls back to pdfminer's geometry,
+# ~4x slower, and pages without rules lose one-character text objects).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-zenhei \
+    && rm -rf /var/lib/apt/lists/*
+
 # An unprivileged user owns the app, the samples and jieba's dictionary cache.
 RUN useradd --create-home --home-dir /home/app --uid 10001 --shell /usr/sbin/nologin app
 

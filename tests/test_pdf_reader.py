@@ -292,6 +292,49 @@ def test_a_pdf_of_a_sample_parses_like_its_text_extraction(tmp_path, sample):
     assert all(i.location.page for i in from_pdf.line_items)
 
 
+_WITHOUT_SYSTEM_FONTS = """
+import ctypes, json, sys
+import pypdfium2.raw as raw
+from pypdfium2 import _library_scope
+from pypdfium2.internal import bases
+# pdfium again, told to look for fonts in an empty folder only: as on a server with no CJK
+# font, the documents' non-embedded STSong-Light has no glyph outlines.
+_library_scope.destroy_lib()
+folder = ctypes.create_string_buffer(sys.argv[2].encode())
+paths = (ctypes.POINTER(ctypes.c_char) * 2)(ctypes.cast(folder, ctypes.POINTER(ctypes.c_char)), None)
+raw.FPDF_InitLibraryWithConfig(raw.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=paths, m_pIsolate=None,
+                                                       m_v8EmbedderSlot=0))
+bases.LIBRARY_AVAILABLE = True
+from indexer.parsers.document import parse_file
+document = parse_file(sys.argv[1])
+print(json.dumps([[f.project, str(f.annual_funds_yuan)] for f in document.forms], ensure_ascii=False))
+"""
+
+
+def test_a_server_without_cjk_fonts_still_reads_one_character_labels(tmp_path):
+    """Without a font for a document's non-embedded CJK font, pdfium gives every glyph an
+    empty box and leaves a text object of one character out of its text as if it were a
+    space; a form whose label column wraps one character per line (项/目/名) then lost its
+    labels, and the project its name. Such pages are read from pdfminer's geometry instead."""
+    import json
+    import subprocess
+    import sys
+
+    from indexer.parsers.document import parse_file
+
+    source = ROOT / "data" / "2023-budget-jincheng-city-government-office.txt"
+    pdf = render_text_extraction_as_pdf(source, tmp_path / "jincheng.pdf")
+    (tmp_path / "no-fonts").mkdir()
+    run = subprocess.run([sys.executable, "-c", _WITHOUT_SYSTEM_FONTS, str(pdf), str(tmp_path / "no-fonts")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    if run.returncode != 0 and "_library_scope" in run.stderr:
+        pytest.skip(f"this pypdfium2 cannot be re-initialised with other font paths: {run.stderr[-300:]}")
+    assert run.returncode == 0, run.stderr[-2000:]
+    expected = [[f.project, str(f.annual_funds_yuan)] for f in parse_file(source).forms]
+    assert "市委市政府督查办培训经费" in [project for project, _ in expected]
+    assert json.loads(run.stdout) == expected
+
+
 # ---- the reader against pdfplumber --------------------------------------------------------
 #
 # Pages with rules are read from pdfium's geometry with pdfplumber's rules re-implemented in

@@ -224,9 +224,9 @@ def _outcome_from_pdfium_page(document: pdfium.PdfDocument, plumber: _PlumberPag
     finally:
         textpage.close()
         page.close()
-    if ruled and _PDFIUM_GEOMETRY:
+    if ruled and _PDFIUM_GEOMETRY and chars is not None:
         return _PageOutcome(blocks=_blocks_of_ruled_page(chars, scan.edges, number))
-    if ruled:  # a pdfium too old for the geometry: pdfminer's, read by the same rules
+    if ruled:  # a pdfium too old for the geometry, or text it could not read: pdfminer's, same rules
         plumber_page = plumber.page(index)
         if plumber_page is not None:  # (pdfminer may see fewer pages than pdfium)
             try:
@@ -449,13 +449,14 @@ _text_font_size = _bind("FPDFTextObj_GetFontSize", _INT, _VOID, _FLOAT_P)
 _glyph_width = _bind("FPDFFont_GetGlyphWidth", _INT, _VOID, ctypes.c_uint, _FLOAT, _FLOAT_P)
 _font_descent = _bind("FPDFFont_GetDescent", _INT, _VOID, _FLOAT, _FLOAT_P)
 _font_name = _bind("FPDFFont_GetBaseFontName", ctypes.c_size_t, _VOID, ctypes.c_char_p, ctypes.c_size_t)
+_font_embedded = _bind("FPDFFont_GetIsEmbedded", _INT, _VOID)
 # Without any of these, pages with rules are read from pdfminer's geometry (slow, same rules).
 _PDFIUM_GEOMETRY = all(function is not None for function in (
     _count_page_objects, _page_object, _count_form_objects, _form_object, _object_type,
     _object_matrix, _object_bounds, _count_segments, _path_segment, _segment_type,
     _segment_point, _segment_closes, _char_count, _char_unicode, _char_generated, _char_hyphen,
     _char_object, _char_origin, _char_font_size, _char_matrix, _text_font, _text_font_size,
-    _glyph_width, _font_descent, _font_name,
+    _glyph_width, _font_descent, _font_name, _font_embedded,
 ))
 
 _GENERATED = (0x20, 0x0D, 0x0A)  # pdfium only ever generates spaces and line breaks
@@ -638,7 +639,7 @@ def _base_font_name(font: int | None) -> str:
 
 
 def _pdfium_chars(textpage: pdfium.PdfTextPage, display: _Display,
-                  text_objects: dict[int, _Matrix | None]) -> list[_Char]:
+                  text_objects: dict[int, _Matrix | None]) -> list[_Char] | None:
     """The page's characters in drawing order, boxed as pdfminer boxes them.
 
     pdfium's text page differs from pdfminer's stream of characters in ways undone here:
@@ -649,6 +650,10 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, display: _Display,
     which are spaces (one space put back for each: a space always ends a word). It also
     leaves out a text object or character that overprints the previous one (fake bold),
     which pdfplumber's deduplication would have removed.
+
+    None when pdfium skipped a text object it cannot have known to be blank: a font it has
+    no glyph outlines for (a CJK font not embedded, on a machine without a CJK font) gives
+    every glyph an empty box, so an object of one such character is as narrow as a space.
     """
     raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
@@ -707,15 +712,34 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, display: _Display,
             upright, dy1 - dy0 if constant_height is None else constant_height, fontname,
         ))
     chars: list[_Char] = []
+    outlined: dict[int | None, bool] | None = None
     for obj, parent in text_objects.items():
         own = by_object.pop(obj, None)
         if own:
             chars.extend(own)
         elif own is None and _is_blank(obj):
+            if outlined is None:
+                outlined = _fonts_with_outlines(infos)
+            handle = _text_font(obj)
+            if not outlined.get(handle, bool(handle and _font_embedded(handle))):
+                return None
             chars.append(_blank_object_space(obj, parent, display))
     for own in by_object.values():  # objects the scan did not reach (none expected)
         chars.extend(own)
     return chars
+
+
+def _fonts_with_outlines(infos: dict[int, _TextObject]) -> dict[int | None, bool]:
+    """Per font of the text objects pdfium read: False if any of them has no height, which
+    a visible glyph always has, so pdfium is drawing that font's glyphs without outlines."""
+    outlined: dict[int | None, bool] = {}
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for obj in infos:
+        handle = _text_font(obj)
+        if outlined.get(handle, True):
+            ok = _object_bounds(obj, left, bottom, right, top)
+            outlined[handle] = bool(ok) and abs(top.value - bottom.value) >= _BLANK_WIDTH
+    return outlined
 
 
 def _is_blank(obj: int) -> bool:
