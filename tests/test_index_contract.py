@@ -227,3 +227,28 @@ def test_bad_options_name_the_option(backend, options, field):
     with pytest.raises(QueryError) as error:
         run(backend, **options)
     assert error.value.field == field
+
+
+def test_every_analyzer_token_is_one_term_of_the_embedded_index(tmp_path):
+    """The SQLite index takes the analyzer's tokens as they are (FTS5's ascii tokenizer
+    splits only at ASCII spaces and punctuation): the terms FTS5 holds for the samples are
+    exactly the tokens the analyzer wrote, none split further, none merged."""
+    import sqlite3
+
+    from analyzers.tokenizer import get_analyzer
+    from indexer.index.sqlite import SQLiteIndex
+    from indexer.ingest import ingest
+
+    backend = SQLiteIndex(tmp_path / "index.sqlite")
+    report = ingest([ROOT / "data"], backend, workers=0, progress=False)
+    assert report.counts()["indexed"] == 4
+    backend.close()
+    connection = sqlite3.connect(tmp_path / "index.sqlite")
+    connection.execute("CREATE VIRTUAL TABLE vocabulary USING fts5vocab(records_fts, 'col')")
+    terms = {(column, term) for column, term in connection.execute("SELECT col, term FROM vocabulary")}
+    analyzer = get_analyzer()
+    written = set()
+    for (text,) in connection.execute("SELECT text FROM records"):
+        precise, recall = analyzer.index_text(text)
+        written |= {("precise", t) for t in precise.split()} | {("recall", t) for t in recall.split()}
+    assert {(c, t) for c, t in terms if c != "facets"} == written
