@@ -23,6 +23,7 @@ What the analysis does, in order:
 from __future__ import annotations
 
 import logging
+import itertools
 import os
 import re
 import tempfile
@@ -403,6 +404,10 @@ def _expansions(words: list[str], base_parts: dict[str, list[str]]) -> dict[str,
     return {w: tuple(dict.fromkeys(closure(w, frozenset({w})))) for w in words if direct[w]}
 
 
+_FIGURE_CHARS = "0123456789.%"
+_FIGURE = re.compile(r"[0-9.%]+")
+
+
 def _search_grams(word: str, is_word: Callable[[str], bool]) -> list[str]:
     """jieba's search-mode sub-words of one word: its 2- then 3-character dictionary words."""
     grams: list[str] = []
@@ -431,6 +436,12 @@ class Analyzer:
         self._expand = _expansions(self.lexicon_words, base_parts)
         self._synonyms = _synonym_map()
         self._misleading = {term_form(k): {term_form(v) for v in vs} for k, vs in lexicon.MISLEADING_PARTS.items()}
+        # The dictionary's words of 2 or 3 figure characters (0-9 . %), asked once: the only
+        # grams a figure can have (see _word_parts).
+        self._figure_words = frozenset(
+            gram for n in (2, 3) for gram in map("".join, itertools.product(_FIGURE_CHARS, repeat=n))
+            if engine.is_word(gram))
+        self._is_figure_word = self._figure_words.__contains__
         # Sub-words depend on the word alone; the vocabulary repeats, so remember them.
         self._parts = lru_cache(maxsize=1 << 17)(self._word_parts)
         self._chunk = lru_cache(maxsize=1 << 17)(self._analyse_chunk)
@@ -445,7 +456,11 @@ class Analyzer:
 
     def _word_parts(self, word: str) -> tuple[str, ...]:
         """A word's recall sub-words: jieba's search-mode grams, then the lexicon's."""
-        parts = _search_grams(word, self._engine.is_word) + list(self._expand.get(word, ()))
+        # A figure's grams can only be words of figure characters, known from the start:
+        # most words of a table are figures, each new, and asking the dictionary about each
+        # of their grams was a fifth of the cost of analysing a table.
+        is_word = self._is_figure_word if _FIGURE.fullmatch(word) else self._engine.is_word
+        parts = _search_grams(word, is_word) + list(self._expand.get(word, ()))
         misleading = self._misleading.get(word, ())
         return tuple(p for p in dict.fromkeys(parts) if _is_term(p) and p not in misleading)
 

@@ -345,3 +345,17 @@ def test_index_text_chunked_equals_the_whole_cut(analyzer: Analyzer) -> None:
         words = analyzer.cut(line)
         assert precise.split() == words, line
         assert recall.split() == [part for word in words for part in analyzer._parts(word)], line
+
+
+def test_figures_get_the_grams_the_dictionary_gives_them(analyzer: Analyzer) -> None:
+    """Grams of a figure are looked up among the dictionary's figure words, found once at
+    start-up: the same sub-words as asking the dictionary about each gram."""
+    import random
+
+    rng = random.Random(7)
+    figures = [str(rng.randint(0, 10 ** rng.randint(1, 10))) for _ in range(3000)]
+    figures += [f"{rng.randint(0, 99999)}.{rng.randint(0, 99):02d}" for _ in range(1000)]
+    figures += ["100%", "12.5%", "110", "120", "315", "2023", "0.5", "1.2.3", "%%", ".."]
+    for figure in figures:
+        assert tokenizer._search_grams(figure, analyzer._is_figure_word) == \
+            tokenizer._search_grams(figure, analyzer._engine.is_word), figure
