@@ -27,7 +27,15 @@ class Location:
     JSON_DROPS_NONE = True  # in JSON a location keeps only what it says (indexer/jsonio.py)
 
     def with_(self, **changes: Any) -> "Location":
-        return Location(**{**self.__dict__, **changes})  # not fields(): this runs per table cell
+        # This runs per table row and cell: a copy of the fields without the frozen
+        # dataclass's __init__, which sets each field through object.__setattr__.
+        unknown = changes.keys() - self.__dict__.keys()
+        if unknown:
+            raise TypeError(f"Location has no field {', '.join(sorted(unknown))}")
+        copy = object.__new__(Location)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)
+        return copy
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> "Location":
