@@ -731,7 +731,10 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, display: _Display,
 
 def _fonts_with_outlines(infos: dict[int, _TextObject]) -> dict[int | None, bool]:
     """Per font of the text objects pdfium read: False if any of them has no height, which
-    a visible glyph always has, so pdfium is drawing that font's glyphs without outlines."""
+    a visible glyph always has, so pdfium is drawing that font's glyphs without outlines.
+    Any, not all: without a CJK font, pdfium still draws a CID font's Latin and figures from
+    a fallback (they have a height), only its CJK glyphs come out empty. An object of spaces
+    alone also has no height; it only sends its page down the slower, equally right path."""
     outlined: dict[int | None, bool] = {}
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     for obj in infos:
