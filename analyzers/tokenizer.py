@@ -22,8 +22,8 @@ What the analysis does, in order:
 """
 from __future__ import annotations
 
-import logging
 import itertools
+import logging
 import os
 import re
 import tempfile

@@ -18,7 +18,7 @@ import orjson
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
 
 
-def decimal_to_number(value: Decimal) -> int | float:
+def decimal_to_number(value: Decimal) -> int | float | None:
     """Exact integers stay integers; fractions become floats rounded to four places; what is
     no number (NaN, infinity) is null."""
     if not value.is_finite():
@@ -63,7 +63,7 @@ def dumps_bytes(value: Any) -> bytes:
 
 def dumps(value: Any) -> str:
     """`value` as compact JSON text (non-ASCII kept as is)."""
-    return orjson.dumps(value, default=_default, option=_OPTIONS).decode("utf-8")
+    return dumps_bytes(value).decode("utf-8")
 
 
 def to_plain(value: Any) -> Any:
