@@ -109,14 +109,12 @@ def _run_indexer(files: list[Path], index: Path, workers: int) -> tuple[float, i
 
 def _ingest_child(index: str, workers: str, list_file: str) -> int:
     """The child of `_run_indexer`: ingest, then report counts and peak RSS as JSON."""
-    from indexer.index.sqlite import SQLiteIndex
+    from indexer.index.sqlite import staged_rebuild
     from indexer.ingest import ingest
 
     files = [line for line in Path(list_file).read_text(encoding="utf-8").splitlines() if line]
-    backend = SQLiteIndex(index)
-    report = ingest(files, backend, rebuild=True, workers=int(workers), progress=False)
-    backend.connection_checkpoint()
-    backend.close()
+    with staged_rebuild(index) as backend:  # as `disclosure index --rebuild` builds
+        report = ingest(files, backend, rebuild=True, workers=int(workers), progress=False)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     json.dump({"counts": report.counts(), "peak_rss_kib": max(own, children),

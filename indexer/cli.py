@@ -222,24 +222,11 @@ def _elasticsearch() -> bool:
 
 
 def _rebuild_sqlite(args: argparse.Namespace, target: Path):
-    """Build a fresh index beside the old one and swap it in only when complete, so a
-    failed or killed rebuild leaves the old index serving."""
-    import os
-
-    from indexer.index.sqlite import SQLiteIndex
+    from indexer.index.sqlite import staged_rebuild
     from indexer.ingest import ingest
 
-    staging = target.with_name(target.name + ".rebuild")
-    for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
-        leftover.unlink(missing_ok=True)
-    backend = SQLiteIndex(staging)
-    report = ingest(args.paths, backend, rebuild=True, **_ingest_options(args))
-    backend.connection_checkpoint()
-    backend.close()
-    os.replace(staging, target)
-    for stale in (Path(f"{target}-wal"), Path(f"{target}-shm")):
-        stale.unlink(missing_ok=True)
-    return report
+    with staged_rebuild(target) as backend:
+        return ingest(args.paths, backend, rebuild=True, **_ingest_options(args))
 
 
 def run_search(args: argparse.Namespace) -> int:

@@ -276,18 +276,33 @@ def ingest(paths: list[str | Path], backend: IndexBackend, *, rebuild: bool = Fa
         prepare = getattr(type(backend), "prepare", None)
         if prepare is not None:
             analyse = functools.partial(_analysed_and_prepared, analyse, prepare)
+        written = 0
         for batch in _batches(_parsed_files(todo, workers, limits, analyse)):
-            for parsed, written in zip(batch, _write_batch(batch, backend)):
+            for parsed, outcome in zip(batch, _write_batch(batch, backend)):
                 bar.update(1)
-                report.files.append(written)
-                report.files.extend(_duplicate(path, parsed.path, written)
+                written += outcome.status == "indexed"
+                report.files.append(outcome)
+                report.files.extend(_duplicate(path, parsed.path, outcome)
                                     for path in copies.get(digests.get(parsed.path, ""), ()))
+        if written:
+            bar.set_postfix_str("合并全文索引…")
+            _settle(backend, written)
     finally:
         bar.close()
     report.files.sort(key=lambda item: order.get(item.path, -1))
     if report_path is not None:
         report.write(report_path)
     return report
+
+
+def _settle(backend: IndexBackend, written: int) -> None:
+    """The backend's merge after writing. Every document is committed by then, so a merge
+    that fails (a full disk) costs search speed, not data: it is reported, not raised."""
+    try:
+        backend.settle(written)
+    except Exception as error:  # noqa: BLE001 — the index is complete and valid without it
+        print(f"警告：索引已写入，但合并全文索引失败（{error}），检索可能变慢；下次索引时会再试 "
+              f"(warning: the index is complete, but merging it failed: {error})", file=sys.stderr)
 
 
 def _duplicate(path: str, original: str, outcome: FileReport) -> FileReport:

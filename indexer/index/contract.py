@@ -133,6 +133,10 @@ class IndexBackend(Protocol):
         them again one at a time. A backend without the notion returns a context that does
         nothing."""
 
+    def settle(self, written: int) -> None:
+        """Called once an ingest has written `written` documents: the backend's chance to
+        merge what many small writes left (a backend that merges on its own does nothing)."""
+
     def has_content(self, content_hash: str) -> bool:
         """Whether a document with these exact bytes is indexed already."""
 

@@ -755,6 +755,9 @@ class ElasticIndex:
     def batch(self) -> contextlib.AbstractContextManager[None]:
         return contextlib.nullcontext()  # each document is already one bulk request
 
+    def settle(self, written: int) -> None:
+        pass  # Elasticsearch merges its segments itself, in the background
+
     def generation(self) -> int | None:
         return None  # other writers may change a cluster at any time: nothing to key a cache on
 

@@ -54,6 +54,16 @@ from indexer.index.snippets import snippet
 from indexer.records import IndexedDocument, IndexRecord
 
 SCHEMA_VERSION = 2
+# Write settings, measured on 9 000 benchmark documents (docs/benchmarks.md, "Ingest"):
+# 8 KiB pages held a record row and its neighbours with less B-tree overhead than 4 KiB
+# (writer −12 %, file −8 %); FTS5's incremental merging, at its default of 4 segments a
+# level, rewrote every posting several times as the index grew — with it off, a level
+# merges at 64 segments (crisismerge) and a bulk load ends in one `optimize` (writer −16 %,
+# and one segment to search).
+PAGE_SIZE = 8192
+FTS_CRISISMERGE = 64
+OPTIMIZE_SHARE = 0.2  # an ingest that wrote this share of the documents merges the index whole
+MERGE_PAGES = 4_000  # otherwise a bounded incremental merge: at most this many pages
 # Relevance is BM25 with one occurrence of each word: records of the kinds people look for,
 # and short (specific) records, first. FTS5's own bm25() first counts every row holding each
 # term, the filter tokens among them — 27 ms for 经费 in 10 000 documents, 44 ms for a year —
@@ -259,7 +269,13 @@ class SQLiteIndex:
         if not readonly:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connection() as connection:
+                new = connection.execute(
+                    "SELECT 1 FROM sqlite_schema WHERE name = 'records_fts'").fetchone() is None
                 connection.executescript(_SCHEMA)
+                if new:
+                    connection.execute("INSERT INTO records_fts(records_fts, rank) VALUES ('automerge', 0)")
+                    connection.execute("INSERT INTO records_fts(records_fts, rank) VALUES ('crisismerge', ?)",
+                                       (FTS_CRISISMERGE,))
         self._check_schema()
 
     # ------------------------------------------------------------------ connections
@@ -275,7 +291,11 @@ class SQLiteIndex:
                                              check_same_thread=False)
                 connection.row_factory = sqlite3.Row
                 if not self._readonly:
+                    connection.execute(f"PRAGMA page_size={PAGE_SIZE}")  # takes effect on a new file only
                     connection.execute("PRAGMA journal_mode=WAL")
+                    # An optimize rewrites the whole full-text index in one transaction: the
+                    # WAL grows to its size, and is cut back to this once checkpointed.
+                    connection.execute("PRAGMA journal_size_limit=67108864")
                     connection.execute("PRAGMA synchronous=NORMAL")
                 connection.execute("PRAGMA busy_timeout=30000")
                 # 16 MiB of pages per connection: a web worker holds one per thread, and the
@@ -367,6 +387,21 @@ class SQLiteIndex:
                                    ((base + i, *row) for i, row in enumerate(prepared.keys)))
             connection.executemany("INSERT INTO records_fts (rowid, precise, recall, facets) VALUES (?,?,?,?)",
                                    ((base + i, *row) for i, row in enumerate(prepared.texts)))
+
+    def settle(self, written: int) -> None:
+        """After an ingest that wrote `written` documents: merge the full-text index whole
+        when they are a good share of it (a bulk load: one segment, the fastest to search),
+        else do a bounded part of the merging that incremental writes leave."""
+        if written <= 0:
+            return
+        connection = self._connection()
+        total = connection.execute("SELECT count(*) FROM documents").fetchone()[0]
+        with self._transaction():
+            if written >= OPTIMIZE_SHARE * total:
+                connection.execute("INSERT INTO records_fts(records_fts) VALUES ('optimize')")
+            else:
+                connection.execute("INSERT INTO records_fts(records_fts, rank) VALUES ('merge', ?)", (MERGE_PAGES,))
+        connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def delete_document(self, doc_id: str) -> bool:
         with self._transaction() as connection:
@@ -741,6 +776,27 @@ class SQLiteIndex:
             "units": [r[0] for r in connection.execute("SELECT DISTINCT unit FROM documents ORDER BY unit") if r[0]],
             "years": [r[0] for r in connection.execute("SELECT DISTINCT year FROM documents ORDER BY year") if r[0]],
         }
+
+
+
+@contextmanager
+def staged_rebuild(target: str | Path) -> Iterator[SQLiteIndex]:
+    """A fresh index built beside `target` (`<target>.rebuild`) and swapped in only when the
+    block completes, so a failed or killed rebuild leaves the old index serving; the next
+    rebuild starts its staging file over."""
+    target = Path(target)
+    staging = target.with_name(target.name + ".rebuild")
+    for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
+        leftover.unlink(missing_ok=True)
+    backend = SQLiteIndex(staging)
+    try:
+        yield backend
+        backend.connection_checkpoint()
+    finally:
+        backend.close()
+    os.replace(staging, target)
+    for stale in (Path(f"{target}-wal"), Path(f"{target}-shm")):
+        stale.unlink(missing_ok=True)
 
 
 @dataclass
