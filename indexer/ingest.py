@@ -301,8 +301,10 @@ def _settle(backend: IndexBackend, written: int) -> None:
     try:
         backend.settle(written)
     except Exception as error:  # noqa: BLE001 — the index is complete and valid without it
-        print(f"警告：索引已写入，但合并全文索引失败（{error}），检索可能变慢；下次索引时会再试 "
-              f"(warning: the index is complete, but merging it failed: {error})", file=sys.stderr)
+        # Not retried by itself: the next ingest that writes documents merges again.
+        print(f"警告：索引已完整写入，但合并全文索引失败（{error}），检索可能变慢 "
+              f"(warning: the index is complete, but merging it failed: {error}; search may be slower)",
+              file=sys.stderr)
 
 
 def _duplicate(path: str, original: str, outcome: FileReport) -> FileReport:

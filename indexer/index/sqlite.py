@@ -54,7 +54,7 @@ from indexer.index.snippets import snippet
 from indexer.records import IndexedDocument, IndexRecord
 
 SCHEMA_VERSION = 2
-# Write settings, measured on 9 000 benchmark documents (docs/benchmarks.md, "Ingest"):
+# Write settings, measured on 9 000 benchmark documents (docs/benchmarks.md, "Ingest, third round"):
 # 8 KiB pages held a record row and its neighbours with less B-tree overhead than 4 KiB
 # (writer −12 %, file −8 %); FTS5's incremental merging, at its default of 4 segments a
 # level, rewrote every posting several times as the index grew — with it off, a level
@@ -394,9 +394,8 @@ class SQLiteIndex:
         else do a bounded part of the merging that incremental writes leave."""
         if written <= 0:
             return
-        connection = self._connection()
-        total = connection.execute("SELECT count(*) FROM documents").fetchone()[0]
-        with self._transaction():
+        total = self._connection().execute("SELECT count(*) FROM documents").fetchone()[0]
+        with self._transaction() as connection:
             if written >= OPTIMIZE_SHARE * total:
                 connection.execute("INSERT INTO records_fts(records_fts) VALUES ('optimize')")
             else:
@@ -776,7 +775,6 @@ class SQLiteIndex:
             "units": [r[0] for r in connection.execute("SELECT DISTINCT unit FROM documents ORDER BY unit") if r[0]],
             "years": [r[0] for r in connection.execute("SELECT DISTINCT year FROM documents ORDER BY year") if r[0]],
         }
-
 
 
 @contextmanager
