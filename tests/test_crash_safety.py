@@ -37,6 +37,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.index_checks import assert_index_whole
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 FULL = os.environ.get("DISCLOSURE_RELIABILITY", "").lower() == "full"
@@ -86,17 +88,12 @@ def check_index(path: Path) -> dict[str, int]:
     Returns {doc_id: record count}."""
     from indexer.index.sqlite import SQLiteIndex
 
-    connection = sqlite3.connect(path)  # read-write, as the next `disclosure index` opens it
+    assert_index_whole(path)
+    connection = sqlite3.connect(path)
     try:
-        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = dict(connection.execute("SELECT doc_id, record_count FROM documents").fetchall())
         counted = dict(connection.execute("SELECT doc_id, count(*) FROM records GROUP BY doc_id").fetchall())
         assert {d: n for d, n in stored.items() if n} == counted, "a document's records are missing or orphaned"
-        records = connection.execute("SELECT count(*) FROM records").fetchone()[0]
-        assert connection.execute("SELECT count(*) FROM record_keys").fetchone()[0] == records
-        assert connection.execute("SELECT count(*) FROM records_fts").fetchone()[0] == records
-        # FTS5's own check: the full-text index matches the rows it was built from.
-        connection.execute("INSERT INTO records_fts(records_fts, rank) VALUES ('integrity-check', 1)")
     finally:
         connection.close()
     backend = SQLiteIndex(path, readonly=True)  # and it opens the way the web app opens it

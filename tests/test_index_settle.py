@@ -14,6 +14,7 @@ from pathlib import Path
 from indexer.index.contract import SearchRequest, TextQuery
 from indexer.index.sqlite import FTS_CRISISMERGE, PAGE_SIZE, SQLiteIndex, staged_rebuild
 from indexer.ingest import ingest
+from tests.index_checks import assert_index_whole
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -24,15 +25,6 @@ def _segments(path: Path) -> int:
     connection = sqlite3.connect(path)
     try:
         return connection.execute("SELECT count(DISTINCT segid) FROM records_fts_idx WHERE segid > 0").fetchone()[0]
-    finally:
-        connection.close()
-
-
-def _fts_is_whole(path: Path) -> None:
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute("INSERT INTO records_fts(records_fts, rank) VALUES ('integrity-check', 1)")
-        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         connection.close()
 
@@ -57,7 +49,7 @@ def test_a_bulk_load_ends_in_one_segment(tmp_path, monkeypatch):
     backend.close()
     assert [f.status for f in report.files] == ["indexed"] * len(files)
     assert _segments(tmp_path / "index.sqlite") == 1
-    _fts_is_whole(tmp_path / "index.sqlite")
+    assert_index_whole(tmp_path / "index.sqlite")
 
 
 def test_a_small_incremental_ingest_is_searchable_at_once(tmp_path, monkeypatch):
@@ -81,7 +73,7 @@ def test_a_small_incremental_ingest_is_searchable_at_once(tmp_path, monkeypatch)
     assert hits and {hit.unit for hit in hits} == {unit}
     assert any(hit.name == "办公费" and hit.year == 2023 for hit in hits)
     assert _segments(tmp_path / "index.sqlite") == 2  # the old segment and the new: no full rewrite
-    _fts_is_whole(tmp_path / "index.sqlite")
+    assert_index_whole(tmp_path / "index.sqlite")
 
 
 class _FullDisk(SQLiteIndex):
@@ -104,7 +96,7 @@ def test_a_merge_that_fails_is_reported_and_loses_nothing(tmp_path, capsys):
     records = sum(f.records for f in report.files)
     assert connection.execute("SELECT count(*) FROM records_fts").fetchone()[0] == records
     connection.close()
-    _fts_is_whole(tmp_path / "index.sqlite")
+    assert_index_whole(tmp_path / "index.sqlite")
 
 
 
@@ -126,7 +118,7 @@ def test_a_staged_rebuild_serves_the_old_index_until_it_is_swapped_in(tmp_path):
     assert connection.execute("SELECT count(*) FROM documents").fetchone()[0] == len(files)
     connection.close()
     assert _segments(target) == 1
-    _fts_is_whole(target)
+    assert_index_whole(target)
 
 
 def test_a_rebuild_that_fails_leaves_the_old_index_whole(tmp_path):
@@ -146,4 +138,4 @@ def test_a_rebuild_that_fails_leaves_the_old_index_whole(tmp_path):
     with staged_rebuild(target) as fresh:
         ingest([DATONG], fresh, rebuild=True, workers=1, progress=False)
     assert not list(tmp_path.glob("*.rebuild*"))
-    _fts_is_whole(target)
+    assert_index_whole(target)
