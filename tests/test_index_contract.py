@@ -19,6 +19,7 @@ from indexer.parsers.document import parse_file
 from indexer.query import QueryError
 from indexer.records import content_hash, records_of
 from indexer.search import SearchOptions, search
+from tests.index_checks import assert_index_whole
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -179,6 +180,8 @@ def test_delete_a_document(tmp_path):
     assert index.delete_document(document.doc_id)
     assert run(index, query="12345政府服务热线").total == 0
     assert index.stats()["records"] == 0
+    # The contentless full-text index was told each row's tokens again: none is left behind.
+    assert assert_index_whole(tmp_path / "i.sqlite") == 0
     assert not index.delete_document(document.doc_id)
 
 

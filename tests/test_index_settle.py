@@ -14,7 +14,7 @@ from pathlib import Path
 from indexer.index.contract import SearchRequest, TextQuery
 from indexer.index.sqlite import FTS_CRISISMERGE, PAGE_SIZE, SQLiteIndex, staged_rebuild
 from indexer.ingest import ingest
-from tests.index_checks import assert_index_whole
+from tests.index_checks import assert_index_whole, fts_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -29,13 +29,15 @@ def _segments(path: Path) -> int:
         connection.close()
 
 
-def test_a_new_index_has_large_pages_and_no_automerge(tmp_path):
+def test_a_new_index_has_large_pages_no_automerge_and_no_copy_of_the_tokens(tmp_path):
     SQLiteIndex(tmp_path / "index.sqlite").close()
     connection = sqlite3.connect(tmp_path / "index.sqlite")
     assert connection.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 8192
     config = dict(connection.execute("SELECT k, v FROM records_fts_config").fetchall())
     assert config["automerge"] == 0
     assert config["crisismerge"] == FTS_CRISISMERGE == 64
+    tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    assert "records_fts_idx" in tables and "records_fts_content" not in tables  # contentless
 
 
 def test_a_bulk_load_ends_in_one_segment(tmp_path, monkeypatch):
@@ -94,7 +96,7 @@ def test_a_merge_that_fails_is_reported_and_loses_nothing(tmp_path, capsys):
     connection = sqlite3.connect(tmp_path / "index.sqlite")
     assert connection.execute("SELECT count(*) FROM documents").fetchone()[0] == len(files)
     records = sum(f.records for f in report.files)
-    assert connection.execute("SELECT count(*) FROM records_fts").fetchone()[0] == records
+    assert fts_rows(connection) == records
     connection.close()
     assert_index_whole(tmp_path / "index.sqlite")
 

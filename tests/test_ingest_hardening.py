@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.index_checks import assert_index_whole
+from tests.index_checks import assert_index_whole, fts_rows
 from tests.pdf_factory import (
     _items_of_text_extraction,
     make_corrupt_pdf,
@@ -205,7 +205,7 @@ def test_a_changed_file_replaces_its_old_version(tmp_path):
     connection = sqlite3.connect(tmp_path / "index.sqlite")
     assert connection.execute("SELECT count(*) FROM records WHERE doc_id = ?", (old.doc_id,)).fetchone()[0] == 0
     assert connection.execute("SELECT count(*) FROM records").fetchone()[0] == new.records
-    assert connection.execute("SELECT count(*) FROM records_fts").fetchone()[0] == new.records
+    assert fts_rows(connection) == new.records
     third = ingest([tmp_path], backend, workers=1, progress=False)
     assert [f.status for f in third.files] == ["unchanged"]
     backend.close()

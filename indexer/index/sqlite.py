@@ -53,7 +53,7 @@ from indexer.index.contract import (
 from indexer.index.snippets import snippet
 from indexer.records import IndexedDocument, IndexRecord
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Write settings, measured on 9 000 benchmark documents (docs/benchmarks.md, "Ingest, third round"):
 # 8 KiB pages held a record row and its neighbours with less B-tree overhead than 4 KiB
 # (writer −12 %, file −8 %); FTS5's incremental merging, at its default of 4 segments a
@@ -87,7 +87,10 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_seq INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL, path TEXT NOT NULL,
     unit TEXT, year INTEGER, kind TEXT, scope TEXT, province TEXT, city TEXT, county TEXT, title TEXT,
     warnings TEXT NOT NULL, parse_json BLOB NOT NULL, record_count INTEGER NOT NULL, indexed_at TEXT NOT NULL,
-    rowid_base INTEGER NOT NULL, token_count INTEGER NOT NULL
+    rowid_base INTEGER NOT NULL, token_count INTEGER NOT NULL,
+    -- What its records gave the full-text index, compressed: a contentless index takes a
+    -- row out only when told the row's exact tokens again.
+    fts_rows BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
@@ -110,8 +113,10 @@ CREATE TABLE IF NOT EXISTS record_keys (
 -- analyzer already did) keeps each one whole — and costs less than unicode61, which would
 -- look every character up again. No column sizes (columnsize=0): relevance comes from
 -- record_keys.length, never from FTS5's bm25(), and a size row per record was ~4 % of ingest.
+-- Contentless (content=''): a search reads rowids only, and the records' texts are in
+-- `records`; a copy of every token string was a third of the file (docs/benchmarks.md).
 CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
-    precise, recall, facets, columnsize = 0, tokenize = "ascii tokenchars '.%'"
+    precise, recall, facets, content = '', columnsize = 0, tokenize = "ascii tokenchars '.%'"
 );
 INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
@@ -353,6 +358,8 @@ class SQLiteIndex:
         lengths = [precise.count(" ") + 1 if precise else 0 for precise, _ in texts]
         document_tokens = _document_tokens(document)
         fens = [_record_fen(r) for r in records]
+        fts_rows = [(precise, recall, _record_tokens(document_tokens, r, fen))
+                    for r, fen, (precise, recall) in zip(records, fens, texts)]
         d = document
         return PreparedDocument(
             doc_id=d.doc_id, path=d.path, year=d.year,
@@ -362,8 +369,8 @@ class SQLiteIndex:
                       len(records), sum(lengths)),
             records=[_record_row(d, r, fen) for r, fen in zip(records, fens)],
             keys=[(r.record_type, r.table_kind, fen, length) for r, fen, length in zip(records, fens, lengths)],
-            texts=[(precise, recall, _record_tokens(document_tokens, r, fen))
-                   for r, fen, (precise, recall) in zip(records, fens, texts)],
+            texts=fts_rows,
+            fts_rows=zlib.compress(jsonio.dumps_bytes(fts_rows), 1),
         )
 
     def add_prepared(self, prepared: PreparedDocument) -> None:
@@ -378,9 +385,10 @@ class SQLiteIndex:
             base = _rowid_base(prepared.year, seq)
             connection.execute(
                 "INSERT INTO documents (doc_id, content_hash, path, unit, year, kind, scope, province, city,"
-                " county, title, warnings, parse_json, record_count, token_count, doc_seq, indexed_at, rowid_base)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (*prepared.document, seq, datetime.now(UTC).isoformat(timespec="seconds"), base))
+                " county, title, warnings, parse_json, record_count, token_count, doc_seq, indexed_at, rowid_base,"
+                " fts_rows) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*prepared.document, seq, datetime.now(UTC).isoformat(timespec="seconds"), base,
+                 prepared.fts_rows))
             connection.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                    ((base + i, *row) for i, row in enumerate(prepared.records)))
             connection.executemany("INSERT INTO record_keys VALUES (?,?,?,?,?)",
@@ -447,13 +455,16 @@ class SQLiteIndex:
 
     @staticmethod
     def _delete(connection: sqlite3.Connection, doc_id: str) -> bool:
-        row = connection.execute("SELECT rowid_base, record_count FROM documents WHERE doc_id = ?",
+        row = connection.execute("SELECT rowid_base, fts_rows FROM documents WHERE doc_id = ?",
                                  (doc_id,)).fetchone()
         if row is None:
             return False
         _next_generation(connection)
-        span = (row[0], row[0] + MAX_RECORDS_PER_DOCUMENT)
-        connection.execute("DELETE FROM records_fts WHERE rowid >= ? AND rowid < ?", span)
+        base, fts_rows = row
+        connection.executemany(
+            "INSERT INTO records_fts (records_fts, rowid, precise, recall, facets) VALUES ('delete', ?, ?, ?, ?)",
+            ((base + i, *texts) for i, texts in enumerate(jsonio.loads(zlib.decompress(fts_rows)))))
+        span = (base, base + MAX_RECORDS_PER_DOCUMENT)
         connection.execute("DELETE FROM records WHERE rowid >= ? AND rowid < ?", span)
         connection.execute("DELETE FROM record_keys WHERE rowid >= ? AND rowid < ?", span)
         connection.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
@@ -808,7 +819,8 @@ class PreparedDocument:
     document: tuple
     records: list[tuple]
     keys: list[tuple]
-    texts: list[tuple[str, str, str]]
+    texts: list[tuple[str, str, str]]  # (precise, recall, facets) of each record, for FTS5
+    fts_rows: bytes  # the same, compressed, as the document row keeps them
 
 
 def _record_row(document: IndexedDocument, record: IndexRecord, fen: int | None) -> tuple:
