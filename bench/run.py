@@ -258,8 +258,8 @@ def _line_items_frame(index: Path):
 
     with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as connection:
         return pd.read_sql_query(
-            "SELECT record_id, doc_id, name, amount_fen, table_kind, unit, year, kind FROM records "
-            "WHERE record_type = 'line_item'", connection)
+            "SELECT r.record_id, r.doc_id, r.name, r.amount_fen, r.table_kind, d.unit, d.year, d.kind "
+            "FROM records r JOIN documents d ON d.doc_id = r.doc_id WHERE r.record_type = 'line_item'", connection)
 
 
 def bench_queries(results: Results, index: Path, corpus: Path, repeat: int) -> None:

@@ -95,11 +95,12 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
 CREATE INDEX IF NOT EXISTS documents_base ON documents(rowid_base);
+-- A record's document facets (unit, year, title …) are its document's row: filters read
+-- them as full-text tokens, a page of hits joins `documents` for them.
 CREATE TABLE IF NOT EXISTS records (
     rowid INTEGER PRIMARY KEY, record_type TEXT NOT NULL, table_kind TEXT, is_subtotal INTEGER NOT NULL,
-    amount_fen INTEGER, year INTEGER, kind TEXT, scope TEXT, province TEXT, city TEXT, county TEXT, unit TEXT,
-    doc_id TEXT NOT NULL, record_id TEXT NOT NULL, metric_key TEXT, code TEXT, grp TEXT, name TEXT NOT NULL,
-    title TEXT, location TEXT NOT NULL, payload TEXT NOT NULL, text TEXT NOT NULL
+    amount_fen INTEGER, doc_id TEXT NOT NULL, record_id TEXT NOT NULL, metric_key TEXT, code TEXT, grp TEXT,
+    name TEXT NOT NULL, location TEXT NOT NULL, payload TEXT NOT NULL, text TEXT NOT NULL
 );
 -- What a search reads for every match (type weight, facets, amount check and sort): a narrow
 -- copy of those columns. Read from `records`, whose rows hold whole texts, each match costs a
@@ -367,7 +368,7 @@ class SQLiteIndex:
                       d.county, d.title, jsonio.dumps(d.warnings),
                       zlib.compress(d.parse_encoded(), 1),
                       len(records), sum(lengths)),
-            records=[_record_row(d, r, fen) for r, fen in zip(records, fens)],
+            records=[_record_row(r, fen) for r, fen in zip(records, fens)],
             keys=[(r.record_type, r.table_kind, fen, length) for r, fen, length in zip(records, fens, lengths)],
             texts=fts_rows,
             fts_rows=zlib.compress(jsonio.dumps_bytes(fts_rows), 1),
@@ -389,7 +390,7 @@ class SQLiteIndex:
                 " fts_rows) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (*prepared.document, seq, datetime.now(UTC).isoformat(timespec="seconds"), base,
                  prepared.fts_rows))
-            connection.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            connection.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                    ((base + i, *row) for i, row in enumerate(prepared.records)))
             connection.executemany("INSERT INTO record_keys VALUES (?,?,?,?,?)",
                                    ((base + i, *row) for i, row in enumerate(prepared.keys)))
@@ -695,7 +696,8 @@ class SQLiteIndex:
         if not rowids:
             return []
         rows = {row["rowid"]: row for row in connection.execute(
-            f"SELECT rowid, * FROM records WHERE rowid IN ({','.join('?' for _ in rowids)})", rowids)}
+            "SELECT r.*, d.unit, d.year, d.kind, d.title FROM records r JOIN documents d ON d.doc_id = r.doc_id "
+            f"WHERE r.rowid IN ({','.join('?' for _ in rowids)})", rowids)}
         return [self._hit(rows[i], words, scores.get(i, 0.0)) for i in rowids if i in rows]
 
     @staticmethod
@@ -719,10 +721,11 @@ class SQLiteIndex:
         if plan is None:
             return []
         rows = connection.execute(
-            "SELECT r.doc_id, r.unit, r.year, r.kind, json_extract(r.payload, '$.value'), r.location, "
+            "SELECT r.doc_id, d.unit, d.year, d.kind, json_extract(r.payload, '$.value'), r.location, "
             "json_extract(r.location, '$.table') IS NOT NULL FROM records_fts f "
-            "JOIN records r ON r.rowid = f.rowid WHERE records_fts MATCH ? AND r.metric_key = ? "
-            "ORDER BY r.year, r.unit, r.rowid", (plan.match, metric_key)).fetchall()
+            "JOIN records r ON r.rowid = f.rowid JOIN documents d ON d.doc_id = r.doc_id "
+            "WHERE records_fts MATCH ? AND r.metric_key = ? "
+            "ORDER BY d.year, d.unit, r.rowid", (plan.match, metric_key)).fetchall()
         chosen: dict[str, tuple] = {}
         for row in rows:
             current = chosen.get(row[0])
@@ -823,12 +826,10 @@ class PreparedDocument:
     fts_rows: bytes  # the same, compressed, as the document row keeps them
 
 
-def _record_row(document: IndexedDocument, record: IndexRecord, fen: int | None) -> tuple:
-    return (record.record_type, record.table_kind, int(record.is_subtotal), fen,
-            document.year, document.kind, document.scope, document.province, document.city,
-            document.county, document.unit, record.doc_id, record.record_id, record.metric_key, record.code,
-            record.group, record.name, document.title, jsonio.dumps(record.location),
-            jsonio.dumps(record.payload), record.text)
+def _record_row(record: IndexRecord, fen: int | None) -> tuple:
+    return (record.record_type, record.table_kind, int(record.is_subtotal), fen, record.doc_id,
+            record.record_id, record.metric_key, record.code, record.group, record.name,
+            jsonio.dumps(record.location), jsonio.dumps(record.payload), record.text)
 
 
 def _next_generation(connection: sqlite3.Connection) -> None:
