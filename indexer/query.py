@@ -443,6 +443,17 @@ def _normalized(key: str, values: list[str]) -> list[str]:
     return values
 
 
+def typed_year(raw: str) -> int | None:
+    """The year of a filter value as people type it — 2023, 2023年, 2023年度, ２０２３ — or
+    None when it is no year from MIN_YEAR to MAX_YEAR. ASCII digits only once folded: "²"
+    and "①" pass str.isdigit() but are no digits int() reads."""
+    value = fold_width(str(raw)).strip().removesuffix("年度").removesuffix("年").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    year = int(value)
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
+
+
 def _years(value: str) -> list[str]:
     single = _YEAR_RE.fullmatch(value)
     if single:

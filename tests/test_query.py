@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from indexer.parsers.catalog import KIND_BY_KEY
-from indexer.query import FILTER_KEYS, AmountBound, ParsedQuery, QueryError, Term, parse_query
+from indexer.query import FILTER_KEYS, AmountBound, ParsedQuery, QueryError, Term, parse_query, typed_year
 from indexer.records import RECORD_TYPES
 
 W = Term  # a word
@@ -501,3 +501,13 @@ def test_error_messages_quote_long_values_shortly():
     with pytest.raises(QueryError) as error:
         parse_query("金额>=" + "1" * 400 + "x")
     assert len(str(error.value)) < 100 and "…" in str(error.value)
+
+
+@pytest.mark.parametrize("typed, year", [
+    ("2023", 2023), (" 2023年 ", 2023), ("2023年度", 2023), ("２０２３", 2023), ("２０２３年", 2023),
+    ("1990", 1990), ("2100", 2100), ("1989", None), ("2101", None), ("", None), ("年", None),
+    # digits to str.isdigit() but not to int(), and digits of other scripts: no year
+    ("²", None), ("2023²", None), ("①", None), ("٢٠٢٣", None), ("二〇二三", None), ("2023.0", None),
+])
+def test_a_typed_year(typed, year):
+    assert typed_year(typed) == year

@@ -158,7 +158,7 @@ def _from_payload(kind: str, doc_id: str, location: dict[str, Any], payload: dic
         return [(f"绩效目标表：{location.get('form') or name}", form_path(doc_id, n))]
     if kind == "section":
         number = (record_id or "").rsplit(":", 1)[-1]
-        if not number.isdigit() or "heading_path" not in payload:
+        if not (number.isascii() and number.isdigit()) or "heading_path" not in payload:
             return None
         return [(heading_text(payload), section_path(doc_id, int(number), query))]
     return []

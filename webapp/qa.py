@@ -15,13 +15,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexer.query import QueryError
+from indexer.query import QueryError, typed_year
 from webapp.params import MAX_VALUES
 
 MAX_QUESTION = 200  # characters in one question
 MAX_MEASURE = 60  # characters in a measure (a metric word or an item name)
 MAX_UNIT = 100  # characters in one unit name
-MIN_YEAR, MAX_YEAR = 1990, 2100
 
 QUESTION_EXAMPLES = (
     "晋城市财政局2024年“三公”经费预算是多少？",
@@ -90,10 +89,10 @@ def _many(args: Any, name: str, max_length: int, label: str) -> list[str]:
 def years_param(args: Any, name: str = "year") -> list[int]:
     years = []
     for raw in _many(args, name, 10, "年度"):
-        value = raw.rstrip("年度").strip()
-        if not value.isdigit() or not MIN_YEAR <= int(value) <= MAX_YEAR:
+        year = typed_year(raw)
+        if year is None:
             raise QueryError(name, f"年度“{raw[:20]}”无效：请填写四位年份，如 2023")
-        years.append(int(value))
+        years.append(year)
     return sorted(set(years))
 
 

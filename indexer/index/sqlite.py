@@ -51,6 +51,7 @@ from indexer.index.contract import (
     TextQuery,
 )
 from indexer.index.snippets import snippet
+from indexer.query import typed_year
 from indexer.records import IndexedDocument, IndexRecord
 
 SCHEMA_VERSION = 3
@@ -885,8 +886,8 @@ def _filter_tokens(layout: _Layout, name: str, values: list[str]) -> list[str] |
     if name not in _EXACT_FILTERS:
         return None
     if name == "year":
-        years = [str(v).rstrip("年") for v in values]
-        return [ft.value_token("year", int(y)) for y in years if y.isdigit()]
+        years = (typed_year(v) for v in values)
+        return [ft.value_token("year", y) for y in years if y is not None]
     return [ft.value_token(name, v) for v in values]
 
 

@@ -43,7 +43,7 @@ from indexer.index.contract import (
     SearchResult,
 )
 from indexer.parsers.catalog import KIND_BY_KEY
-from indexer.query import AmountBound, ParsedQuery, QueryError
+from indexer.query import AmountBound, ParsedQuery, QueryError, typed_year
 from indexer.records import RECORD_TYPE_LABELS, RECORD_TYPES, IndexedDocument
 from indexer.search import KINDS, SearchOptions, build_request, integer_option
 from webapp.backend import analyzer, backend
@@ -208,12 +208,12 @@ def _document_filters() -> tuple[dict[str, list[str]], list[str], list[str]]:
             raise QueryError(name, f"参数 {name} 过长（最多 {MAX_LENGTH} 个字符）")
     years = []
     for raw in request.args.getlist("year"):
-        value = raw.strip().rstrip("年")
-        if not value:
+        if not raw.strip().rstrip("年"):
             continue
-        if not value.isdigit() or not 1990 <= int(value) <= 2100:
+        year = typed_year(raw)
+        if year is None:
             raise QueryError("year", f"年度“{raw[:30]}”无效：请填写如 2023 的年份")
-        years.append(str(int(value)))
+        years.append(str(year))
     kinds = []
     for raw in request.args.getlist("kind"):
         value = raw.strip()
