@@ -14,7 +14,6 @@ from pathlib import Path
 from indexer.index.contract import SearchRequest, TextQuery
 from indexer.index.sqlite import FTS_CRISISMERGE, PAGE_SIZE, SQLiteIndex, staged_rebuild
 from indexer.ingest import ingest
-from indexer.records import content_hash
 from tests.index_checks import assert_index_whole, fts_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,23 +141,3 @@ def test_a_rebuild_that_fails_leaves_the_old_index_whole(tmp_path):
         ingest([DATONG], fresh, rebuild=True, workers=1, progress=False)
     assert not list(tmp_path.glob("*.rebuild*"))
     assert_index_whole(target)
-
-
-def test_a_staged_rebuild_rolls_a_failed_batch_back_in_its_memory_journal(tmp_path, monkeypatch):
-    """The staging file is written through a rollback journal in memory: a batch that fails
-    on one document is undone and written again one document at a time, as with the WAL."""
-    monkeypatch.setenv("DISCLOSURE_INGEST_BATCH", "32")  # every file in one transaction
-    files = sorted(DATA.glob("*.txt"))
-    refused = content_hash(files[1])[:16]
-    target = tmp_path / "index.sqlite"
-    with staged_rebuild(target) as fresh:
-        connection = fresh._connection()
-        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "memory"
-        connection.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON record_keys WHEN (SELECT doc_id FROM records WHERE rowid = "
-            f"NEW.rowid) = '{refused}' BEGIN SELECT RAISE(ABORT, '磁盘拒绝写入 (refused by the test)'); END")
-        report = ingest(files, fresh, rebuild=True, workers=1, progress=False)
-    statuses = {f.doc_id or content_hash(f.path)[:16]: f.status for f in report.files}
-    assert statuses.pop(refused) == "failed"
-    assert set(statuses.values()) == {"indexed"} and len(statuses) == len(files) - 1
-    assert assert_index_whole(target) == sum(f.records for f in report.files if f.status == "indexed")

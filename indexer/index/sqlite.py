@@ -260,13 +260,10 @@ class SQLiteIndex:
     """`IndexBackend` on one SQLite file."""
 
     def __init__(self, path: str | Path, analyzer: Any = None, readonly: bool = False, *,
-                 exact_limit: int = EXACT_LIMIT, sample_size: int = SAMPLE_SIZE, staging: bool = False):
+                 exact_limit: int = EXACT_LIMIT, sample_size: int = SAMPLE_SIZE):
         self.path = Path(path)
         self._analyzer = analyzer
         self._readonly = readonly
-        # A file only a rebuild writes, thrown away if the rebuild dies (staged_rebuild): its
-        # documents go through a rollback journal in memory, unsynced, until the final merge.
-        self._staging = staging and not readonly
         self._local = threading.local()
         self.exact_limit = exact_limit
         self.sample_size = sample_size
@@ -302,11 +299,11 @@ class SQLiteIndex:
                 connection.row_factory = sqlite3.Row
                 if not self._readonly:
                     connection.execute(f"PRAGMA page_size={PAGE_SIZE}")  # takes effect on a new file only
-                    connection.execute("PRAGMA journal_mode=MEMORY" if self._staging else "PRAGMA journal_mode=WAL")
+                    connection.execute("PRAGMA journal_mode=WAL")
                     # An optimize rewrites the whole full-text index in one transaction: the
                     # WAL grows to its size, and is cut back to this once checkpointed.
                     connection.execute("PRAGMA journal_size_limit=67108864")
-                    connection.execute("PRAGMA synchronous=OFF" if self._staging else "PRAGMA synchronous=NORMAL")
+                    connection.execute("PRAGMA synchronous=NORMAL")
                 connection.execute("PRAGMA busy_timeout=30000")
                 # 16 MiB of pages per connection: a web worker holds one per thread, and the
                 # operating system caches the file for all of them anyway.
@@ -325,14 +322,6 @@ class SQLiteIndex:
             raise IndexUnavailable(
                 f"索引 {self.path} 的格式（版本 {row[0] if row else '未知'}）与本程序（版本 {SCHEMA_VERSION}）不符："
                 "请运行 disclosure index --rebuild 重建索引")
-
-    def end_staging(self) -> None:
-        """Write from here on as every index is written: through the WAL, synced."""
-        if self._staging:
-            connection = self._connection()
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            self._staging = False
 
     def connection_checkpoint(self) -> None:
         """Fold the WAL into the main file (before the file is moved or copied)."""
@@ -415,8 +404,6 @@ class SQLiteIndex:
         else do a bounded part of the merging that incremental writes leave."""
         if written <= 0:
             return
-        # A merge rewrites pages the file already holds: a journal in memory would keep them all.
-        self.end_staging()
         total = self._connection().execute("SELECT count(*) FROM documents").fetchone()[0]
         with self._transaction() as connection:
             if written >= OPTIMIZE_SHARE * total:
@@ -814,15 +801,12 @@ def staged_rebuild(target: str | Path) -> Iterator[SQLiteIndex]:
     staging = target.with_name(target.name + ".rebuild")
     for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
         leftover.unlink(missing_ok=True)
-    backend = SQLiteIndex(staging, staging=True)
+    backend = SQLiteIndex(staging)
     try:
         yield backend
-        backend.end_staging()
         backend.connection_checkpoint()
     finally:
         backend.close()
-    with open(staging, "rb+") as handle:  # written unsynced: on disk before it replaces the index
-        os.fsync(handle.fileno())
     os.replace(staging, target)
     for stale in (Path(f"{target}-wal"), Path(f"{target}-shm")):
         stale.unlink(missing_ok=True)
