@@ -356,12 +356,12 @@ class SQLiteIndex:
         runs this in its parser processes, so the one writer only inserts."""
         if len(records) >= MAX_RECORDS_PER_DOCUMENT:
             raise ValueError(f"文档记录过多（{len(records)} 条，上限 {MAX_RECORDS_PER_DOCUMENT - 1}）")
-        texts = [r.tokens or ("", "") for r in records]
-        lengths = [precise.count(" ") + 1 if precise else 0 for precise, _ in texts]
+        analysed = [r.tokens or ("", "") for r in records]
+        lengths = [precise.count(" ") + 1 if precise else 0 for precise, _ in analysed]
         document_tokens = _document_tokens(document)
         fens = [_record_fen(r) for r in records]
-        fts_rows = [(precise, recall, _record_tokens(document_tokens, r, fen))
-                    for r, fen, (precise, recall) in zip(records, fens, texts)]
+        texts = [(precise, recall, _record_tokens(document_tokens, r, fen))
+                 for r, fen, (precise, recall) in zip(records, fens, analysed)]
         d = document
         return PreparedDocument(
             doc_id=d.doc_id, path=d.path, year=d.year,
@@ -371,8 +371,8 @@ class SQLiteIndex:
                       len(records), sum(lengths)),
             records=[_record_row(r, fen) for r, fen in zip(records, fens)],
             keys=[(r.record_type, r.table_kind, fen, length) for r, fen, length in zip(records, fens, lengths)],
-            texts=fts_rows,
-            fts_rows=zlib.compress(jsonio.dumps_bytes(fts_rows), 1),
+            texts=texts,
+            fts_rows=zlib.compress(jsonio.dumps_bytes(texts), 1),
         )
 
     def add_prepared(self, prepared: PreparedDocument) -> None:
