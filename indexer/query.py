@@ -454,6 +454,14 @@ def typed_year(raw: str) -> int | None:
     return year if MIN_YEAR <= year <= MAX_YEAR else None
 
 
+def required_year(raw: str, parameter: str = "year") -> int:
+    """`typed_year`, or a QueryError naming `parameter` that says what a year looks like."""
+    year = typed_year(raw)
+    if year is None:
+        raise QueryError(parameter, f"年度“{_short(str(raw))}”无效：请填写四位年份，如 2023")
+    return year
+
+
 def _years(value: str) -> list[str]:
     single = _YEAR_RE.fullmatch(value)
     if single:

@@ -13,7 +13,7 @@ from typing import Any
 from analyzers.amounts import parse_money
 from indexer.index.contract import MAX_LIMIT, MAX_OFFSET, SORTS, IndexBackend, SearchRequest, SearchResult, TextQuery
 from indexer.parsers.catalog import KIND_BY_KEY
-from indexer.query import ParsedQuery, QueryError, parse_query, typed_year
+from indexer.query import ParsedQuery, QueryError, parse_query, required_year
 from indexer.records import RECORD_TYPES, RECORD_TYPE_LABELS
 
 KINDS = {"budget": "budget", "预算": "budget", "final_account": "final_account", "决算": "final_account"}
@@ -90,10 +90,7 @@ def _validated(name: str, values: list[str]) -> list[str]:
     for raw in values:
         value = str(raw).strip()
         if name == "year":
-            year = typed_year(value)
-            if year is None:
-                raise QueryError("year", f"年度“{value[:30]}”无效：请填写如 2023 的年份")
-            value = str(year)
+            value = str(required_year(value))
         elif name == "kind":
             if value not in KINDS:
                 raise QueryError("kind", f"类型“{value}”无效：可选 budget（预算）或 final_account（决算）")

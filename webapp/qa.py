@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexer.query import QueryError, typed_year
+from indexer.query import QueryError, required_year
 from webapp.params import MAX_VALUES
 
 MAX_QUESTION = 200  # characters in one question
@@ -89,10 +89,7 @@ def _many(args: Any, name: str, max_length: int, label: str) -> list[str]:
 def years_param(args: Any, name: str = "year") -> list[int]:
     years = []
     for raw in _many(args, name, 10, "年度"):
-        year = typed_year(raw)
-        if year is None:
-            raise QueryError(name, f"年度“{raw[:20]}”无效：请填写四位年份，如 2023")
-        years.append(year)
+        years.append(required_year(raw, name))
     return sorted(set(years))
 
 

@@ -513,7 +513,8 @@ class ElasticIndex:
         except TransportError as error:
             raise IndexUnavailable(_bilingual_unreachable(self._display_url, _transport_reason(error))) from error
         number = str(info.get("version", {}).get("number", "0"))
-        major = int(number.split(".")[0] or 0) if number.split(".")[0].isdecimal() else 0
+        head = number.split(".")[0]
+        major = int(head) if head.isdecimal() else 0
         if major < SERVER_MAJOR:
             raise IndexUnavailable(f"需要 Elasticsearch {SERVER_MAJOR}.x，服务器为 {number} / "
                                    f"Elasticsearch {SERVER_MAJOR}.x required, server is {number}")

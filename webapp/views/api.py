@@ -43,7 +43,7 @@ from indexer.index.contract import (
     SearchResult,
 )
 from indexer.parsers.catalog import KIND_BY_KEY
-from indexer.query import AmountBound, ParsedQuery, QueryError, typed_year
+from indexer.query import AmountBound, ParsedQuery, QueryError, required_year
 from indexer.records import RECORD_TYPE_LABELS, RECORD_TYPES, IndexedDocument
 from indexer.search import KINDS, SearchOptions, build_request, integer_option
 from webapp.backend import analyzer, backend
@@ -210,10 +210,7 @@ def _document_filters() -> tuple[dict[str, list[str]], list[str], list[str]]:
     for raw in request.args.getlist("year"):
         if not raw.strip().rstrip("年"):
             continue
-        year = typed_year(raw)
-        if year is None:
-            raise QueryError("year", f"年度“{raw[:30]}”无效：请填写如 2023 的年份")
-        years.append(str(year))
+        years.append(str(required_year(raw)))
     kinds = []
     for raw in request.args.getlist("kind"):
         value = raw.strip()
