@@ -190,6 +190,10 @@ def test_metric_aggregation_by_unit_and_year(backend):
     # “三公”经费: 10.20万 (晋城市政府办), 3.77万 (云冈区), 4.00万 (晋城市财政局), 决算 7.42万 (三门峡)
     assert values == {("晋城市人民政府办公室", 2023): Decimal(102000), ("大同市云冈区人民政府办公室", 2023): Decimal(37700),
                       ("晋城市财政局", 2024): Decimal(40000), ("三门峡市人民政府办公室", 2023): Decimal(74200)}
+    # By year, then unit in code-point order (三 U+4E09 < 大 U+5927 < 晋 U+664B): both backends alike.
+    assert [(v.year, v.unit) for v in backend.aggregate_metric("three_public_total")] == [
+        (2023, "三门峡市人民政府办公室"), (2023, "大同市云冈区人民政府办公室"), (2023, "晋城市人民政府办公室"),
+        (2024, "晋城市财政局")]
 
 
 def test_documents_and_stats(backend):
