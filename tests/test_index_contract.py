@@ -196,6 +196,34 @@ def test_metric_aggregation_by_unit_and_year(backend):
         (2024, "晋城市财政局")]
 
 
+def test_metric_aggregation_sees_one_state_of_a_changing_index(tmp_path):
+    """A writer adds a document while a reader aggregates, between the reader's look at the
+    index's layout and its query. The reader reads one snapshot, so the new document is not
+    half seen: none of its records can be given the unit of the document before it."""
+    from indexer.index.sqlite import SQLiteIndex
+
+    path = tmp_path / "i.sqlite"
+    late = DATA / "2023-budget-datong-yungang-government-office.txt"
+    writer = SQLiteIndex(path)
+    ingest([p for p in sorted(DATA.glob("*.txt")) if p != late], writer, workers=0, progress=False)
+    added = []
+
+    class Reader(SQLiteIndex):
+        def _layout(self, connection):
+            layout = super()._layout(connection)
+            if not added:  # the write lands right after the reader has its layout
+                added.append(ingest([late], writer, workers=0, progress=False).counts()["indexed"])
+            return layout
+
+    values = Reader(path, readonly=True).aggregate_metric("three_public_total")
+    assert added == [1]
+    unit_of = {d.doc_id: d.unit for d in writer.documents()}
+    assert "大同市云冈区人民政府办公室" in unit_of.values()
+    assert [(v.unit, v.year) for v in values] == [(unit_of[v.doc_id], v.year) for v in values]
+    assert {v.unit for v in values} == {"三门峡市人民政府办公室", "晋城市人民政府办公室", "晋城市财政局"}
+    assert len(SQLiteIndex(path, readonly=True).aggregate_metric("three_public_total")) == 4
+
+
 def test_documents_and_stats(backend):
     documents = backend.documents()
     assert {d.unit for d in documents} == {"晋城市人民政府办公室", "大同市云冈区人民政府办公室", "晋城市财政局",

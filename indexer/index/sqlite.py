@@ -152,6 +152,21 @@ def _facets_any(tokens: list[str]) -> str:
     return "facets : (" + " OR ".join(fts_quote(t) for t in tokens) + ")"
 
 
+@contextmanager
+def _snapshot(connection: sqlite3.Connection) -> Iterator[None]:
+    """Reads that must see one state of the index: a read transaction (WAL readers keep
+    their snapshot while a writer commits), or the transaction already open."""
+    if connection.in_transaction:
+        yield
+        return
+    connection.execute("BEGIN")
+    try:
+        connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # the snapshot starts at a read
+        yield
+    finally:
+        connection.execute("COMMIT")
+
+
 def _rowid_base(year: int | None, doc_seq: int) -> int:
     """The first rowid of a document's records: year key (newest first), then sequence."""
     year_key = 255 if year is None else max(0, min(254, 2100 - year))
@@ -731,12 +746,21 @@ class SQLiteIndex:
 
     def aggregate_metric(self, metric_key: str, filters: dict[str, list[str]] | None = None) -> list[MetricValue]:
         connection = self._connection()
-        request = SearchRequest(filters={**(filters or {}), "record_type": ["metric"]}, facets=())
-        plan = self._plan(self._layout(connection), request, extra_tokens=(ft.value_token("metric_key", metric_key),))
-        if plan is None:
-            return []
         # The documents' unit, year and kind come from the layout: a join of `documents` per
-        # record was a third of a ranking question's time at 50 000 documents.
+        # record was a third of a ranking question's time at 50 000 documents. One snapshot,
+        # so a document replaced between the query and the layout cannot lend a record its
+        # neighbour's unit.
+        with _snapshot(connection):
+            layout = self._layout(connection)
+            request = SearchRequest(filters={**(filters or {}), "record_type": ["metric"]}, facets=())
+            plan = self._plan(layout, request, extra_tokens=(ft.value_token("metric_key", metric_key),))
+            if plan is None:
+                return []
+            return self._metric_values(connection, layout, plan, metric_key)
+
+    @staticmethod
+    def _metric_values(connection: sqlite3.Connection, layout: _Layout, plan: _Plan,
+                       metric_key: str) -> list[MetricValue]:
         rows = connection.execute(
             "SELECT r.rowid, r.doc_id, json_extract(r.payload, '$.value'), r.location, "
             "json_extract(r.location, '$.table') IS NOT NULL FROM records_fts f "
@@ -748,8 +772,7 @@ class SQLiteIndex:
             # The table figure wins over a sentence figure of the same document.
             if current is None or (row[4] and not current[4]):
                 chosen[row[1]] = row
-        facets = self._layout(connection).document_facets([row[0] for row in chosen.values()],
-                                                          ("unit", "year", "kind"))
+        facets = layout.document_facets([row[0] for row in chosen.values()], ("unit", "year", "kind"))
         values = [MetricValue(doc_id, unit, year, kind, Decimal(str(value)), jsonio.loads(location))
                   for (doc_id, (_, _, value, location, _)), (unit, year, kind) in zip(chosen.items(), facets)]
         # By year, then unit (no value first, as SQL sorts NULL), then position in the index.
