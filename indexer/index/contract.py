@@ -118,6 +118,12 @@ class MetricValue:
     location: dict[str, Any]
 
 
+def metric_order(year: int | None, unit: str | None, position: int) -> tuple:
+    """The order `aggregate_metric` returns values in, on every backend: by year, then unit
+    (a missing one first, as SQL sorts NULL), then the record's place in the index."""
+    return (year is not None, year or 0, unit is not None, unit or "", position)
+
+
 class IndexBackend(Protocol):
     """What the indexer writes through and the CLI and web app read through."""
 

@@ -57,6 +57,7 @@ from indexer.index.contract import (
     Hit,
     IndexUnavailable,
     MetricValue,
+    metric_order,
     SearchRequest,
     SearchResult,
     TextQuery,
@@ -796,9 +797,7 @@ class ElasticIndex:
             rows = [h["_source"] for h in self._scan(
                 self.name, {"bool": {"filter": clauses}},
                 source_includes=["doc_id", "unit", "year", "kind", "payload", "location", "seq"])]
-        # The SQLite order: year, unit (missing first), insertion.
-        rows.sort(key=lambda s: (s.get("year") is not None, s.get("year") or 0,
-                                 s.get("unit") is not None, s.get("unit") or "", s.get("seq") or 0))
+        rows.sort(key=lambda s: metric_order(s.get("year"), s.get("unit"), s.get("seq") or 0))
         values: dict[str, MetricValue] = {}
         for source in rows:
             location = source.get("location") or {}

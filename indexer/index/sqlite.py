@@ -45,6 +45,7 @@ from indexer.index.contract import (
     Hit,
     IndexUnavailable,
     MetricValue,
+    metric_order,
     SearchRequest,
     SearchResult,
     TextQuery,
@@ -223,13 +224,19 @@ class _Layout:
         layout._bases = np.array(layout.bases, dtype=np.int64)
         return layout
 
+    def _documents_of(self, rowids: list[int]) -> Any:
+        """Each record's document, as its position in `bases` (a numpy array)."""
+        import numpy as np
+
+        return np.searchsorted(self._bases, np.array(rowids, dtype=np.int64), side="right") - 1
+
     def document_counts(self, rowids: list[int], share: float) -> dict[str, dict[Any, float]]:
         """Per document facet, each value's number of matches among `rowids` × `share`."""
         import numpy as np
 
         if not rowids:
             return {name: {} for name in self.facet_codes}
-        documents = np.searchsorted(self._bases, np.array(rowids, dtype=np.int64), side="right") - 1
+        documents = self._documents_of(rowids)
         out: dict[str, dict[Any, float]] = {}
         for name, (codes, values) in self.facet_codes.items():
             counts = np.bincount(codes[documents], minlength=len(values) + 1)
@@ -239,11 +246,9 @@ class _Layout:
     def document_facets(self, rowids: list[int], names: tuple[str, ...]) -> list[tuple[Any, ...]]:
         """Each record's document facets `names` (from `_DOCUMENT_FACETS`), found by its rowid
         in the layout rather than joining `documents` once per record."""
-        import numpy as np
-
         if not rowids:
             return []
-        documents = np.searchsorted(self._bases, np.array(rowids, dtype=np.int64), side="right") - 1
+        documents = self._documents_of(rowids)
         columns = []
         for name in names:
             codes, values = self.facet_codes[name]
@@ -772,14 +777,11 @@ class SQLiteIndex:
             # The table figure wins over a sentence figure of the same document.
             if current is None or (row[4] and not current[4]):
                 chosen[row[1]] = row
-        facets = layout.document_facets([row[0] for row in chosen.values()], ("unit", "year", "kind"))
-        values = [MetricValue(doc_id, unit, year, kind, Decimal(str(value)), jsonio.loads(location))
-                  for (doc_id, (_, _, value, location, _)), (unit, year, kind) in zip(chosen.items(), facets)]
-        # By year, then unit (no value first, as SQL sorts NULL), then position in the index.
-        first = {doc_id: row[0] for doc_id, row in chosen.items()}
-        values.sort(key=lambda v: (v.year is not None, v.year or 0, v.unit is not None, v.unit or "",
-                                   first[v.doc_id]))
-        return values
+        picked = list(chosen.values())
+        facets = layout.document_facets([row[0] for row in picked], ("unit", "year", "kind"))
+        ordered = sorted(zip(picked, facets), key=lambda pair: metric_order(pair[1][1], pair[1][0], pair[0][0]))
+        return [MetricValue(doc_id, unit, year, kind, Decimal(str(value)), jsonio.loads(location))
+                for (_, doc_id, value, location, _), (unit, year, kind) in ordered]
 
     def documents(self, filters: dict[str, list[str]] | None = None, *, limit: int | None = None,
                   offset: int = 0) -> list[IndexedDocument]:
