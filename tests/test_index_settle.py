@@ -141,3 +141,49 @@ def test_a_rebuild_that_fails_leaves_the_old_index_whole(tmp_path):
         ingest([DATONG], fresh, rebuild=True, workers=1, progress=False)
     assert not list(tmp_path.glob("*.rebuild*"))
     assert_index_whole(target)
+
+
+def test_a_staging_file_is_written_with_a_rollback_journal_and_served_through_the_wal(tmp_path):
+    target = tmp_path / "index.sqlite"
+    with staged_rebuild(target) as fresh:
+        ingest([DATONG], fresh, rebuild=True, workers=0, progress=False)
+        header = (tmp_path / "index.sqlite.rebuild").read_bytes()[:20]
+        assert header[18] == header[19] == 1  # a rollback-journal file (2 would be a WAL file)
+        assert not Path(f"{tmp_path / 'index.sqlite.rebuild'}-wal").exists()
+    connection = sqlite3.connect(target)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    connection.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.sqlite"]
+    assert_index_whole(target)
+
+
+_KILLED_MID_BATCH = """
+import os, sys
+from indexer.index.sqlite import staged_rebuild
+from indexer.ingest import parse_and_analyse
+from indexer.records import content_hash
+path = sys.argv[2]
+parsed = parse_and_analyse(path, content_hash(path))
+with staged_rebuild(sys.argv[1]) as fresh:
+    fresh.add_document(parsed.document, parsed.records)  # committed
+    with fresh.batch():
+        fresh.delete_document(parsed.document.doc_id)  # changes committed pages: they go to the journal
+        os._exit(9)  # killed mid-batch: the journal is hot
+"""
+
+
+def test_a_rebuild_after_one_killed_mid_batch_starts_over_and_completes(tmp_path):
+    import subprocess
+    import sys
+
+    target = tmp_path / "index.sqlite"
+    killed = subprocess.run([sys.executable, "-c", _KILLED_MID_BATCH, str(target), str(DATONG)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == 9, killed.stderr[-2000:]
+    journal = Path(f"{target}.rebuild-journal")
+    assert journal.stat().st_size > 0
+    with staged_rebuild(target) as fresh:  # starts over: the file and its journal go
+        report = ingest(sorted(DATA.glob("*.txt")), fresh, rebuild=True, workers=0, progress=False)
+    assert report.counts()["failed"] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.sqlite"]
+    assert assert_index_whole(target) > 0
