@@ -1,4 +1,4 @@
-"""The ingest pipeline: files → parsed, analysed records (in worker processes) → one writer.
+"""The ingest pipeline: files → parsed, analysed records (in worker processes) → the index.
 
 Every file gets a line in the report: indexed, unchanged (same bytes already indexed, or a
 duplicate of another file in the same run), or failed with the stage and reason. One bad
@@ -6,11 +6,13 @@ file never stops the others, and each document is written whole or not at all (d
 to the index in batches, one transaction each; a batch with a file that cannot be
 written is undone and its files written one by one), so the index stays
 valid if the process dies; a re-run finishes the job (unchanged files are skipped).
-Parser processes also prepare the backend's rows (SQLiteIndex.prepare), so the writer only
-inserts.
 
 Workers are long-lived processes (each loads the jieba analyzer once) watched by the main
-process, which also writes:
+process. Where the backend can be written by several processes (SQLite: `worker_writer`),
+each worker also prepares its documents' rows and writes its own batches, taking turns on
+the index's write lock; a file it parsed but had not written when it died is parsed again
+by another. Otherwise (Elasticsearch) the main process writes what the workers parsed.
+The main process watches the workers:
 
 * a file that takes longer than the per-file time limit (`timeout`, default 120 s, or
   $DISCLOSURE_FILE_TIMEOUT) has its worker killed and replaced and is reported failed at
@@ -19,7 +21,8 @@ process, which also writes:
   $DISCLOSURE_FILE_MEMORY_MB) beyond its size at start (RLIMIT_AS): a file that needs more
   gets a MemoryError, reported against it, and the worker is replaced;
 * a worker that dies (segfault in a PDF library, killed by the kernel) is reported against
-  the file it held and replaced.
+  the file it was parsing and replaced; one that dies while writing blames no file, and a
+  document whose write kills its worker three times fails at stage "write".
 
 A worker dies with the main process (PR_SET_PDEATHSIG on Linux, a parent check elsewhere),
 so killing the indexer leaves no orphans.
@@ -46,7 +49,7 @@ from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from indexer.index.contract import IndexBackend
+from indexer.index.contract import IndexBackend, WriterBusy
 from indexer.records import IndexRecord, IndexedDocument, content_hash, indexed_document, records_of
 
 SUFFIXES = {".txt", ".pdf", ".md", ".tsv"}
@@ -177,6 +180,21 @@ class _Parsed:
     seconds: float | None = None
     prepared: Any = None  # the backend's rows for it, when the backend prepares in workers
     record_count: int = 0
+    held: bool = False  # parsed; the worker writes it itself and reports it in a later `_Written`
+
+
+@dataclass
+class _Written:
+    """A worker's message once it has written a batch of the files it parsed (committed,
+    or each failed on its own): their reports (none when the index was busy and it wrote
+    nothing)."""
+
+    reports: list[FileReport]
+
+
+class _Writing:
+    """A worker's message before it writes: until its `_Written`, it is not parsing, so its
+    time is not a file's, and if it dies then, no file it parses is to blame."""
 
 
 # Set in each worker process: the memory allowance, for messages.
@@ -277,13 +295,12 @@ def ingest(paths: list[str | Path], backend: IndexBackend, *, rebuild: bool = Fa
         if prepare is not None:
             analyse = functools.partial(_analysed_and_prepared, analyse, prepare)
         written = 0
-        for batch in _batches(_parsed_files(todo, workers, limits, analyse)):
-            for parsed, outcome in zip(batch, _write_batch(batch, backend)):
-                bar.update(1)
-                written += outcome.status == "indexed"
-                report.files.append(outcome)
-                report.files.extend(_duplicate(path, parsed.path, outcome)
-                                    for path in copies.get(digests.get(parsed.path, ""), ()))
+        for outcome in _outcomes(todo, backend, workers, limits, analyse):
+            bar.update(1)
+            written += outcome.status == "indexed"
+            report.files.append(outcome)
+            report.files.extend(_duplicate(path, outcome.path, outcome)
+                                for path in copies.get(digests.get(outcome.path, ""), ()))
         if written:
             bar.set_postfix_str("合并全文索引…")
             _settle(backend, written)
@@ -316,9 +333,36 @@ def _duplicate(path: str, original: str, outcome: FileReport) -> FileReport:
                       doc_id=outcome.doc_id, duplicate_of=original)
 
 
+def _outcomes(todo: list[tuple[str, str]], backend: IndexBackend, workers: int | None, limits: Limits,
+              analyse: Analyse) -> Iterator[FileReport]:
+    """The report of every file of `todo`, once it is written or has failed.
+
+    Where the backend can be written by several processes (`worker_writer`), each parser
+    process writes its own batches, taking turns on the index's write lock: a writer of its
+    own beside the parsers was a third process on the cores, and handing it each document
+    cost pickling, unpickling and, through the switching, a tenth more CPU in the parsers
+    (docs/benchmarks.md, "Ingest, sixth round"). Otherwise (Elasticsearch, or parsing in
+    this process) this process writes what the workers parsed, in batches."""
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    opener = getattr(backend, "worker_writer", None)
+    if opener is not None and workers > 0 and todo:
+        writer = opener()
+        backend.close()  # no open connection crosses a fork into the workers
+        for item in _parsed_files(todo, workers, limits, analyse, writer):
+            if isinstance(item, _Written):
+                yield from item.reports
+            elif not item.held:
+                yield _report(item)
+        return
+    for batch in _batches(_parsed_files(todo, workers, limits, analyse)):
+        yield from _write_batch(batch, backend)
+
+
 def _parsed_files(todo: list[tuple[str, str]], workers: int | None, limits: Limits,
-                  analyse: Analyse = parse_and_analyse) -> Iterator[_Parsed]:
-    """Parsed files in the order they complete."""
+                  analyse: Analyse = parse_and_analyse,
+                  writer: Callable[[], IndexBackend] | None = None) -> Iterator[_Parsed | _Written]:
+    """Parsed files in the order they complete; with a `writer`, the workers write what they
+    parse and their `_Written` reports come too."""
     workers = (os.cpu_count() or 1) if workers is None else workers
     if workers <= 0:
         for path, digest in todo:
@@ -329,7 +373,7 @@ def _parsed_files(todo: list[tuple[str, str]], workers: int | None, limits: Limi
         return
     if not todo:
         return
-    pool = _Pool(min(workers, len(todo)), limits, analyse)
+    pool = _Pool(min(workers, len(todo)), limits, analyse, writer)
     try:
         yield from pool.run(todo)
     finally:
@@ -345,24 +389,37 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _worker_main(connection: Any, analyse: Analyse, memory_mb: int | None, parent: int) -> None:
+def _worker_main(connection: Any, analyse: Analyse, memory_mb: int | None, parent: int,
+                 writer: Callable[[], IndexBackend] | None = None) -> None:
     """A worker: take (path, digest), answer `_Parsed`, until the pipe closes.
 
-    Results leave through a sender thread, so the next file is parsed while the main
-    process is still busy writing the previous one (it reads the pipe between writes)."""
+    Without a `writer`, results (whole parsed documents) leave through a sender thread, so
+    the next file is parsed while the main process is still busy writing the previous one.
+    With a `writer`, the worker writes what it parses (`_WorkerBatch`) and its messages are
+    small and sent at once, in order: each file is answered `held` before the next is
+    started, `_Writing` before a write and `_Written` after it — so the main process always
+    knows what a worker that dies was doing."""
     global _WORKER_MEMORY_MB
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     _WORKER_MEMORY_MB = memory_mb
     _limit_memory(memory_mb)
     _tune_garbage_collector()
-    outbox: queue.SimpleQueue = queue.SimpleQueue()
-    sender = threading.Thread(target=_send_results, args=(connection, outbox), daemon=True)
-    sender.start()
+    if writer is None:
+        outbox: queue.SimpleQueue = queue.SimpleQueue()
+        sender = threading.Thread(target=_send_results, args=(connection, outbox), daemon=True)
+        sender.start()
+        post, batch = outbox.put, None
+    else:
+        post = functools.partial(_send_result, connection)
+        batch = _WorkerBatch(writer, post)
     try:
         while True:
             try:
-                if not connection.poll(1.0):
+                if not connection.poll(0 if batch and batch.files else 1.0):
+                    if batch and batch.files:  # nothing else to do: write now
+                        batch.write(wait=True)
+                        continue
                     if os.getppid() != parent:
                         return
                     continue
@@ -370,46 +427,109 @@ def _worker_main(connection: Any, analyse: Analyse, memory_mb: int | None, paren
             except (EOFError, OSError):
                 return
             if task is None:
+                if batch:
+                    batch.write(wait=True)
                 return
-            path, digest = task
-            start = time.perf_counter()
-            try:
-                result = analyse(path, digest)
-            except MemoryError:
-                result = _Parsed(path, stage="parse", reason=_memory_reason(), recycle=True)
-            except BaseException as error:  # noqa: BLE001 — reported against the file
-                result = _Parsed(path, stage="parse",
-                                 reason=f"解析失败 (parser error: {type(error).__name__}: {error})")
-            result.seconds = round(time.perf_counter() - start, 3)
+            path, digest, *again = task
+            if again and batch:  # parsed once by a worker that died writing: written alone, blamed alone
+                batch.write(wait=True)
+            result = _analysed(analyse, path, digest)
             recycle = result.recycle
-            outbox.put(result)
+            if batch and result.document is not None:
+                batch.add(result)
+                post(_Parsed(path, held=True, seconds=result.seconds))
+                if again or batch.full():
+                    batch.write(wait=bool(again) or batch.overfull())
+            else:
+                post(result)
             del result
-            if recycle or not sender.is_alive():
+            if recycle or (batch is None and not sender.is_alive()):
+                if batch:
+                    batch.write(wait=True)
                 return
     finally:
-        outbox.put(None)
-        sender.join()
+        if batch is None:
+            outbox.put(None)
+            sender.join()
+
+
+def _analysed(analyse: Analyse, path: str, digest: str) -> _Parsed:
+    """`analyse` of one file, timed; whatever it raises becomes the file's failure."""
+    start = time.perf_counter()
+    try:
+        result = analyse(path, digest)
+    except MemoryError:
+        result = _Parsed(path, stage="parse", reason=_memory_reason(), recycle=True)
+    except BaseException as error:  # noqa: BLE001 — reported against the file
+        result = _Parsed(path, stage="parse", reason=f"解析失败 (parser error: {type(error).__name__}: {error})")
+    result.seconds = round(time.perf_counter() - start, 3)
+    return result
+
+
+class _WorkerBatch:
+    """The files a worker parsed and has yet to write. A batch is written when it is full
+    (`BATCH_FILES`, `BATCH_SECONDS`) and the index's write lock is free, or whatever the
+    lock when it is twice full or the worker has nothing else to do: while the other worker
+    writes, this one parses on rather than waits."""
+
+    def __init__(self, writer: Callable[[], IndexBackend], post: Callable[[Any], None]) -> None:
+        self.opener = writer
+        self.backend: IndexBackend | None = None  # opened at the first write, in this process
+        self.post = post
+        self.files: list[_Parsed] = []
+        self.started = 0.0
+        self.size = max(1, _setting(None, BATCH_VARIABLE, int, BATCH_FILES))
+
+    def add(self, parsed: _Parsed) -> None:
+        if not self.files:
+            self.started = time.monotonic()
+        self.files.append(parsed)
+
+    def full(self) -> bool:
+        return len(self.files) >= self.size or time.monotonic() - self.started >= BATCH_SECONDS
+
+    def overfull(self) -> bool:
+        return len(self.files) >= 2 * self.size
+
+    def write(self, wait: bool) -> None:
+        """Write the batch and report it; `wait=False`: unless another worker is writing."""
+        if not self.files:
+            return
+        if self.backend is None:
+            self.backend = self.opener()
+        self.post(_Writing())
+        try:
+            reports = _write_batch(self.files, self.backend, wait=wait)
+        except WriterBusy:
+            self.post(_Written([]))
+            return  # the other worker is writing: parse on, try again after the next file
+        self.files = []
+        self.post(_Written(reports))
 
 
 def _send_results(connection: Any, outbox: queue.SimpleQueue) -> None:
-    while True:
-        result = outbox.get()
-        if result is None:
-            return
-        path, recycle = result.path, result.recycle
-        try:
-            connection.send(result)
-        except (EOFError, OSError):
-            os._exit(0)  # the main process is gone
-        except MemoryError:
-            result = None
-            recycle = True
-            connection.send(_Parsed(path, stage="parse", reason=_memory_reason(), recycle=True))
-        except Exception as error:  # the result cannot be pickled
-            connection.send(_Parsed(path, stage="parse", reason=f"结果无法传回 (result not transferable: {error})"))
-        if recycle:  # out of memory once: this process is replaced
-            connection.close()
-            os._exit(0)
+    """The sender thread: results in the order they were put, until None."""
+    while (result := outbox.get()) is not None:
+        _send_result(connection, result)
+
+
+def _send_result(connection: Any, result: Any) -> None:
+    """One message to the main process. A result that cannot travel is replaced by a
+    failure naming why; out of memory once, this process is replaced."""
+    path, recycle = getattr(result, "path", None), getattr(result, "recycle", False)
+    try:
+        connection.send(result)
+    except (EOFError, OSError):
+        os._exit(0)  # the main process is gone
+    except MemoryError:
+        result = None
+        recycle = True
+        connection.send(_Parsed(path, stage="parse", reason=_memory_reason(), recycle=True))
+    except Exception as error:  # the result cannot be pickled
+        connection.send(_Parsed(path, stage="parse", reason=f"结果无法传回 (result not transferable: {error})"))
+    if recycle:  # out of memory once: this process is replaced
+        connection.close()
+        os._exit(0)
 
 
 def _tune_garbage_collector() -> None:
@@ -468,32 +588,40 @@ class _Slot:
     connection: Any
     tasks: deque = field(default_factory=deque)  # sent, not answered; the first is being parsed
     started: float = 0.0  # when the first task started (as far as this process can tell)
+    unwritten: dict = field(default_factory=dict)  # path → task: parsed, held by the worker to write
+    writing: bool = False  # between the worker's _Writing and _Written
 
 
 class _Pool:
     """Long-lived worker processes with a watchdog.
 
-    Each worker holds up to `DEPTH` files: the one it parses and those after it. The pool
-    only sends files between the writer's batches, and a batch takes as long as a worker
-    needs for several files: with two files a worker sat idle for most of every batch.
-    The time limit of a file runs from when it was sent to an idle worker, or from when
-    the file before it came back — never less than the limit."""
+    Each worker holds up to `DEPTH` files: the one it parses and those after it, so it
+    never waits for this process to send the next. The time limit of a file runs from when
+    it was sent to an idle worker, or from when the file before it came back — never less
+    than the limit. With a `writer`, workers also write what they parse: the files a worker
+    parsed but has not yet written are parsed again elsewhere if it dies (a killed
+    transaction leaves nothing in the index), at most `REPARSE` times each."""
 
     DEPTH = 16
+    REPARSE = 2
 
-    def __init__(self, size: int, limits: Limits, analyse: Analyse):
+    def __init__(self, size: int, limits: Limits, analyse: Analyse,
+                 writer: Callable[[], IndexBackend] | None = None):
         self.size = size
         self.limits = limits
         self.analyse = analyse
+        self.writer = writer
         self.context = _context()
         self.slots: list[_Slot] = []
         self.pending: deque = deque()
         self.broken = 0  # workers in a row that died before taking a file
+        self.reparsed: dict[str, int] = {}  # path → times its worker died before writing it
 
     def _start(self) -> _Slot:
         mine, theirs = self.context.Pipe(duplex=True)
         process = self.context.Process(target=_worker_main, name="disclosure-ingest-worker", daemon=True,
-                                       args=(theirs, self.analyse, self.limits.memory_mb, os.getpid()))
+                                       args=(theirs, self.analyse, self.limits.memory_mb, os.getpid(),
+                                             self.writer))
         process.start()
         theirs.close()
         slot = _Slot(process, mine)
@@ -511,12 +639,29 @@ class _Pool:
         if slot in self.slots:
             self.slots.remove(slot)
 
-    def _replace(self, slot: _Slot, kill: bool) -> None:
-        """A new worker for this one; the files it held but had not started go back in line."""
+    def _replace(self, slot: _Slot, kill: bool) -> list[_Parsed]:
+        """A new worker for this one. The files it held but had not started go back in line,
+        and so do those it parsed but had not written; failures for those already parsed
+        again too often."""
         self.pending.extendleft(reversed(slot.tasks))
         slot.tasks.clear()
+        failures = self._requeue_unwritten(slot)
         self._stop(slot, kill=kill)
         self._start()
+        return failures
+
+    def _requeue_unwritten(self, slot: _Slot) -> list[_Parsed]:
+        failures: list[_Parsed] = []
+        for path, task in reversed(list(slot.unwritten.items())):
+            self.reparsed[path] = self.reparsed.get(path, 0) + 1
+            if self.reparsed[path] > self.REPARSE:
+                failures.append(_Parsed(path, stage="write", reason=(
+                    "写入索引时解析进程多次意外退出 (the worker died while writing this file, "
+                    f"{self.REPARSE + 1} times)")))
+            else:
+                self.pending.appendleft((*task[:2], True))  # written alone next time
+        slot.unwritten.clear()
+        return failures
 
     def _fill(self) -> list[_Parsed]:
         """Send waiting files to workers with room: idle ones first, then one ahead each."""
@@ -533,8 +678,8 @@ class _Pool:
             slot.connection.send(task)
         except (OSError, EOFError, ValueError):  # the worker is gone
             self.pending.appendleft(task)
-            if slot.tasks:  # it died on the file it held: that file is reported, the worker replaced
-                return [self._collect(slot)]
+            if slot.tasks or slot.unwritten:  # it died holding files: they are reported, the worker replaced
+                return self._collect(slot)
             self._replace(slot, kill=True)
             self.broken += 1
             if self.broken > 3:  # workers die before taking any file: give up on this one
@@ -547,67 +692,84 @@ class _Pool:
         slot.tasks.append(task)
         return []
 
-    def run(self, todo: list[tuple[str, str]]) -> Iterator[_Parsed]:
+    def run(self, todo: list[tuple[str, str]]) -> Iterator[_Parsed | _Written]:
         self.pending.extend(todo)
         while len(self.slots) < self.size:
             self._start()
         while True:
-            done = self._fill()  # before results are written: workers stay busy
-            busy = [slot for slot in self.slots if slot.tasks]
+            done: list[_Parsed | _Written] = list(self._fill())
+            busy = [slot for slot in self.slots if slot.tasks or slot.unwritten]
             if not busy:
                 yield from done
                 if self.pending:
                     continue
                 return
             timeout = None
-            if self.limits.timeout:
+            parsing = [slot for slot in busy if slot.tasks]
+            if self.limits.timeout and parsing:
                 now = time.monotonic()
-                timeout = max(0.0, min(slot.started + self.limits.timeout - now for slot in busy))
+                timeout = max(0.0, min(slot.started + self.limits.timeout - now for slot in parsing))
             if done:
                 timeout = 0.0
             ready = set(wait_for([s.connection for s in busy] + [s.process.sentinel for s in busy], timeout))
             for slot in busy:
                 if slot.connection in ready or slot.process.sentinel in ready:
-                    done.append(self._collect(slot))
-                elif self.limits.timeout and time.monotonic() - slot.started >= self.limits.timeout:
+                    done.extend(self._collect(slot))
+                elif (self.limits.timeout and slot.tasks and not slot.writing
+                      and time.monotonic() - slot.started >= self.limits.timeout):
                     if slot.connection.poll():  # finished just in time
-                        done.append(self._collect(slot))
+                        done.extend(self._collect(slot))
                     else:
                         path = slot.tasks.popleft()[0]
                         done.append(_Parsed(path, stage="parse", reason=_timeout_reason(self.limits.timeout),
                                             seconds=round(time.monotonic() - slot.started, 3)))
-                        self._replace(slot, kill=True)
+                        done.extend(self._replace(slot, kill=True))
             if done:
                 done.extend(self._fill())
                 yield from done
 
-    def _collect(self, slot: _Slot) -> _Parsed:
-        """The slot's next result, or a failure naming how its worker died (then replaced)."""
-        path = slot.tasks[0][0]
+    def _collect(self, slot: _Slot) -> list[_Parsed | _Written]:
+        """The slot's next message, or failures naming how its worker died (then replaced)."""
+        path = slot.tasks[0][0] if slot.tasks else None
         try:
             if slot.connection.poll():
                 result = slot.connection.recv()
-                slot.tasks.popleft()
+                if isinstance(result, _Writing):
+                    slot.writing = True
+                    return []
+                if isinstance(result, _Written):
+                    slot.writing = False
+                    slot.started = time.monotonic()  # the next file's time starts now, not before the write
+                    for report in result.reports:
+                        slot.unwritten.pop(report.path, None)
+                    return [result]
+                task = slot.tasks.popleft()
                 slot.started = time.monotonic()
+                if result.held:
+                    slot.unwritten[result.path] = task
                 if result.recycle:
-                    self._replace(slot, kill=False)
-                return result
+                    return [result, *self._replace(slot, kill=False)]
+                return [result]
         except (EOFError, OSError):
             pass
         except Exception as error:  # a result that cannot be unpickled
+            if path is None:
+                return self._replace(slot, kill=True)
             slot.tasks.popleft()
-            self._replace(slot, kill=True)
-            return _Parsed(path, stage="parse", reason=f"结果无法读取 (result unreadable: {error})")
+            return [_Parsed(path, stage="parse", reason=f"结果无法读取 (result unreadable: {error})"),
+                    *self._replace(slot, kill=True)]
         seconds = round(time.monotonic() - slot.started, 3)
-        slot.tasks.popleft()
         slot.process.join(5)
         code = slot.process.exitcode
-        self._replace(slot, kill=True)
-        return _Parsed(path, stage="parse", reason=_death_reason(code), seconds=seconds)
+        if path is None or slot.writing:  # it died writing: what it held is parsed again
+            return self._replace(slot, kill=True)
+        slot.tasks.popleft()
+        return [_Parsed(path, stage="parse", reason=_death_reason(code), seconds=seconds),
+                *self._replace(slot, kill=True)]
 
     def close(self) -> None:
         for slot in list(self.slots):
-            if slot.tasks:  # abandoned mid-file (an error or Ctrl-C in the caller)
+            if slot.tasks or slot.unwritten:  # abandoned mid-file (an error or Ctrl-C in the caller)
                 self._stop(slot, kill=True)
                 continue
             try:
@@ -663,15 +825,18 @@ def _batches(parsed: Iterator[_Parsed]) -> Iterator[list[_Parsed]]:
         yield batch
 
 
-def _write_batch(batch: list[_Parsed], backend: IndexBackend) -> list[FileReport]:
+def _write_batch(batch: list[_Parsed], backend: IndexBackend, wait: bool = True) -> list[FileReport]:
     """Reports for a batch, once it is committed. The batch is one transaction; when a file
     of it cannot be written, or the commit itself fails (a full disk), the batch is undone
-    whole and its files are written one at a time, so each gets its own outcome."""
+    whole and its files are written one at a time, so each gets its own outcome.
+    `wait=False`: WriterBusy, with nothing written, while another process writes."""
     try:
-        with backend.batch():
+        with backend.batch(wait=wait):
             for parsed in batch:
                 if parsed.document is not None:
                     _store(parsed, backend)
+    except WriterBusy:
+        raise
     except Exception:
         return [_write(parsed, backend) for parsed in batch]
     return [_report(parsed) for parsed in batch]

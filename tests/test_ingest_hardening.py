@@ -361,3 +361,70 @@ def _workers_left() -> list[int]:
     import multiprocessing
 
     return [p.pid for p in multiprocessing.active_children() if p.name == "disclosure-ingest-worker"]
+
+
+# ---------------------------------------------------------------- workers that write
+
+def _copies(folder: Path, names: list[str]) -> list[Path]:
+    folder.mkdir()
+    text = SANMENXIA.read_text(encoding="utf-8")
+    for name in names:
+        (folder / name).write_text(text + f"\n{name}\n", encoding="utf-8")
+    return [folder / name for name in names]
+
+
+def test_files_a_dead_worker_parsed_but_had_not_written_are_indexed_by_the_next(tmp_path, monkeypatch):
+    """Workers write their own batches. One worker parses five good files, holds them for
+    its batch, then crashes on the sixth: the five are parsed again by its replacement and
+    indexed once each; only the crashing file fails."""
+    from indexer.index.sqlite import SQLiteIndex
+    from indexer.ingest import ingest
+
+    monkeypatch.setenv("DISCLOSURE_INGEST_BATCH", "32")  # nothing is written before the crash
+    _copies(tmp_path / "docs", [f"a-good-{n}.txt" for n in range(5)] + ["exit.txt"])
+    backend = SQLiteIndex(tmp_path / "index.sqlite")
+    report = ingest([tmp_path / "docs"], backend, workers=1, progress=False, analyse=pathological)
+    files = {Path(f.path).name: f for f in report.files}
+    assert [files[f"a-good-{n}.txt"].status for n in range(5)] == ["indexed"] * 5, report.to_json()
+    assert files["exit.txt"].status == "failed" and "exit code 3" in files["exit.txt"].reason
+    assert len(backend.documents()) == 5
+    backend.close()
+    assert assert_index_whole(tmp_path / "index.sqlite") == 5 * files["a-good-0.txt"].records
+    assert not _workers_left()
+
+
+def _die_writing_poison(self, prepared):
+    """SQLiteIndex.add_prepared, as a worker that the kernel kills while it writes one
+    document would run it (forked workers inherit this process's patch)."""
+    if prepared.path.endswith("poison.txt"):
+        os._exit(7)
+    return _ADD_PREPARED(self, prepared)
+
+
+_ADD_PREPARED = None
+
+
+def test_a_document_whose_write_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+    """A worker dies while writing a batch (an out-of-memory kill, a crash in SQLite): no
+    file it was parsing is blamed; its batch is parsed again and each file written on its
+    own, so the one document whose write kills every worker fails at stage "write" after
+    three tries, and every other file is indexed once."""
+    global _ADD_PREPARED
+    from indexer.index.sqlite import SQLiteIndex
+    from indexer.ingest import ingest
+
+    _ADD_PREPARED = SQLiteIndex.add_prepared
+    monkeypatch.setattr(SQLiteIndex, "add_prepared", _die_writing_poison)
+    monkeypatch.setenv("DISCLOSURE_INGEST_BATCH", "4")
+    _copies(tmp_path / "docs", [f"good-{n}.txt" for n in range(9)] + ["good-1-poison.txt"])  # sorts third
+    backend = SQLiteIndex(tmp_path / "index.sqlite")
+    report = ingest([tmp_path / "docs"], backend, workers=2, progress=False)
+    files = {Path(f.path).name: f for f in report.files}
+    poison = files["good-1-poison.txt"]
+    assert poison.status == "failed" and poison.stage == "write", report.to_json()
+    assert "died while writing" in poison.reason
+    assert all(files[f"good-{n}.txt"].status == "indexed" for n in range(9)), report.to_json()
+    assert len(backend.documents()) == 9
+    backend.close()
+    assert assert_index_whole(tmp_path / "index.sqlite") == 9 * files["good-0.txt"].records
+    assert not _workers_left()

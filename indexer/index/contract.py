@@ -26,6 +26,10 @@ class IndexUnavailable(Exception):
     """A backend failure a user should read (a locked or corrupt index, an unreachable server)."""
 
 
+class WriterBusy(Exception):
+    """`batch(wait=False)`: another process is writing the index right now."""
+
+
 @dataclass(frozen=True)
 class TextQuery:
     """What to match, already analysed: every group must match (a group is alternatives:
@@ -133,11 +137,16 @@ class IndexBackend(Protocol):
 
     def delete_document(self, doc_id: str) -> bool: ...
 
-    def batch(self) -> ContextManager[None]:
+    def batch(self, wait: bool = True) -> ContextManager[None]:
         """Group the documents added inside into fewer commits. The group is all-or-nothing:
         an error inside may undo every document of it and propagates, so the caller adds
         them again one at a time. A backend without the notion returns a context that does
-        nothing."""
+        nothing. `wait=False`: raise `WriterBusy` at once, rather than wait, while another
+        process writes.
+
+        A backend that several processes can write at once (taking turns) also offers
+        `worker_writer()`: a picklable callable that opens the same index anew in a parser
+        process, where ingest then writes each worker's own batches (indexer/ingest.py)."""
 
     def settle(self, written: int) -> None:
         """Called once an ingest has written `written` documents: the backend's chance to

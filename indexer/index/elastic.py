@@ -754,8 +754,8 @@ class ElasticIndex:
             self._after_write(records_index)
         return found
 
-    def batch(self) -> contextlib.AbstractContextManager[None]:
-        return contextlib.nullcontext()  # each document is already one bulk request
+    def batch(self, wait: bool = True) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()  # each document is already one bulk request; no lock to wait for
 
     def settle(self, written: int) -> None:
         pass  # Elasticsearch merges its segments itself, in the background

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import bisect
 import copy
+import functools
 import itertools
 import os
 import sqlite3
 import threading
 import zlib
 from collections import Counter, OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field, replace
 from operator import itemgetter
@@ -45,6 +46,7 @@ from indexer.index.contract import (
     Hit,
     IndexUnavailable,
     MetricValue,
+    WriterBusy,
     metric_order,
     SearchRequest,
     SearchResult,
@@ -73,6 +75,7 @@ BM25_K1, BM25_B = 1.2, 0.75
 RESULT_CACHE_SIZE = 256
 EXACT_LIMIT = 5_000
 SAMPLE_SIZE = 2_000
+BUSY_TIMEOUT_MS = 30_000  # how long a write waits for another process's transaction
 STRATA = 8
 
 # A record's rowid says where it sorts: newest year first, then document, then its place in
@@ -344,7 +347,7 @@ class SQLiteIndex:
                     else:
                         connection.execute("PRAGMA journal_mode=WAL")
                         connection.execute("PRAGMA synchronous=NORMAL")
-                connection.execute("PRAGMA busy_timeout=30000")
+                connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 # 16 MiB of pages per connection: a web worker holds one per thread, and the
                 # operating system caches the file for all of them anyway.
                 connection.execute("PRAGMA cache_size=-16384")
@@ -468,8 +471,13 @@ class SQLiteIndex:
         with self._transaction() as connection:
             return self._delete(connection, doc_id)
 
+    def worker_writer(self) -> Callable[[], SQLiteIndex]:
+        """How a parser process opens this index for its own writes (ingest: workers write
+        their batches themselves, taking turns on SQLite's write lock)."""
+        return functools.partial(SQLiteIndex, self.path, staging=self._staging)
+
     @contextmanager
-    def batch(self) -> Iterator[None]:
+    def batch(self, wait: bool = True) -> Iterator[None]:
         """Write several documents in one transaction, all or nothing. FTS5 turns every
         commit — and every savepoint — into a new index segment that later merges rewrite,
         so a commit or a savepoint per document made the writer the slowest stage of
@@ -481,7 +489,10 @@ class SQLiteIndex:
         if getattr(self._local, "batch", False):
             yield
             return
-        connection.execute("BEGIN IMMEDIATE")
+        if wait:
+            connection.execute("BEGIN IMMEDIATE")
+        else:
+            _begin_unless_busy(connection)
         self._local.batch = True
         try:
             yield
@@ -908,6 +919,19 @@ def _write_unshared(connection: sqlite3.Connection) -> None:
     does not need: the next rebuild starts it over."""
     connection.execute("PRAGMA journal_mode=PERSIST")
     connection.execute("PRAGMA synchronous=OFF")
+
+
+def _begin_unless_busy(connection: sqlite3.Connection) -> None:
+    """A write transaction now, or WriterBusy while another connection holds the lock."""
+    connection.execute("PRAGMA busy_timeout=0")
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise WriterBusy(str(error)) from error
+        raise
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _next_generation(connection: sqlite3.Connection) -> None:
