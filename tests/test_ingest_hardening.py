@@ -428,3 +428,26 @@ def test_a_document_whose_write_kills_its_worker_fails_alone(tmp_path, monkeypat
     backend.close()
     assert assert_index_whole(tmp_path / "index.sqlite") == 9 * files["good-0.txt"].records
     assert not _workers_left()
+
+
+def test_a_full_index_says_so_and_keeps_every_document_that_fit(tmp_path):
+    """The index file reaches its size limit part-way (SQLite's max_page_count: a real
+    SQLITE_FULL, as a full disk gives). SQLite undoes the transaction itself; the files
+    that did not fit fail with its own words, not with an error of the undo, and the
+    index holds exactly the documents reported indexed."""
+    from indexer.index.sqlite import SQLiteIndex
+    from indexer.ingest import ingest
+
+    _copies(tmp_path / "docs", [f"doc-{n}.txt" for n in range(6)])
+    backend = SQLiteIndex(tmp_path / "index.sqlite")
+    connection = backend._connection()  # workers=0: this process writes, through this connection
+    pages = connection.execute("PRAGMA page_count").fetchone()[0]
+    connection.execute(f"PRAGMA max_page_count={pages + 40}")  # room for a few documents
+    report = ingest([tmp_path / "docs"], backend, workers=0, progress=False)
+    failed = [f for f in report.files if f.status == "failed"]
+    indexed = [f for f in report.files if f.status == "indexed"]
+    assert failed and indexed, report.to_json()
+    assert all(f.stage == "write" and "database or disk is full" in f.reason for f in failed), report.to_json()
+    assert len(backend.documents()) == len(indexed)
+    backend.close()
+    assert assert_index_whole(tmp_path / "index.sqlite") == sum(f.records for f in indexed)

@@ -498,7 +498,7 @@ class SQLiteIndex:
             yield
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            _roll_back(connection)
             raise
         finally:
             self._local.batch = False
@@ -515,7 +515,7 @@ class SQLiteIndex:
             yield connection
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            _roll_back(connection)
             raise
 
     @staticmethod
@@ -919,6 +919,14 @@ def _write_unshared(connection: sqlite3.Connection) -> None:
     does not need: the next rebuild starts it over."""
     connection.execute("PRAGMA journal_mode=PERSIST")
     connection.execute("PRAGMA synchronous=OFF")
+
+
+def _roll_back(connection: sqlite3.Connection) -> None:
+    """Undo the open transaction. After some errors (a full disk, a full FTS5 index) SQLite
+    has undone it already, and a ROLLBACK then fails with "no transaction is active" —
+    an error that would hide the one that matters."""
+    if connection.in_transaction:
+        connection.execute("ROLLBACK")
 
 
 def _begin_unless_busy(connection: sqlite3.Connection) -> None:
