@@ -830,6 +830,9 @@ def _write_batch(batch: list[_Parsed], backend: IndexBackend, wait: bool = True)
     of it cannot be written, or the commit itself fails (a full disk), the batch is undone
     whole and its files are written one at a time, so each gets its own outcome.
     `wait=False`: WriterBusy, with nothing written, while another process writes."""
+    order = getattr(backend, "write_order", None)
+    if order is not None:
+        batch = sorted(batch, key=lambda parsed: order(parsed.document.year if parsed.document else None))
     try:
         with backend.batch(wait=wait):
             for parsed in batch:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from indexer.index.contract import SearchRequest, TextQuery
 from indexer.index.sqlite import FTS_CRISISMERGE, PAGE_SIZE, SQLiteIndex, staged_rebuild
-from indexer.ingest import ingest
+from indexer.ingest import ingest, parse_and_analyse
 from tests.index_checks import assert_index_whole, fts_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,3 +187,24 @@ def test_a_rebuild_after_one_killed_mid_batch_starts_over_and_completes(tmp_path
     assert report.counts()["failed"] == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.sqlite"]
     assert assert_index_whole(target) > 0
+
+
+def test_a_batch_of_mixed_years_goes_into_one_full_text_segment(tmp_path):
+    """FTS5 starts a new segment whenever a rowid comes below the one before, and the newest
+    years have the lowest rowids: a batch is written in rowid order, so it makes one."""
+    from bench.generate import generate
+    from indexer.ingest import _analysed_and_prepared, _write_batch
+    from indexer.records import content_hash
+
+    generate(8, 3, tmp_path / "docs")
+    files = sorted((tmp_path / "docs").glob("*.txt"))
+    parsed = [_analysed_and_prepared(parse_and_analyse, SQLiteIndex.prepare, str(f), content_hash(f))
+              for f in files]
+    years = [p.document.year for p in parsed]
+    assert years != sorted(years, reverse=True) and len(set(years)) >= 3  # mixed, not already in order
+    backend = SQLiteIndex(tmp_path / "index.sqlite")
+    reports = _write_batch(parsed, backend)
+    backend.close()
+    assert sorted(r.path for r in reports if r.status == "indexed") == [str(f) for f in files]
+    assert _segments(tmp_path / "index.sqlite") == 1
+    assert_index_whole(tmp_path / "index.sqlite")
