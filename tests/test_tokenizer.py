@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzers import lexicon, tokenizer
 from analyzers.normalize import fold_width
@@ -359,3 +361,13 @@ def test_figures_get_the_grams_the_dictionary_gives_them(analyzer: Analyzer) -> 
     for figure in figures:
         assert tokenizer._search_grams(figure, analyzer._is_figure_word) == \
             tokenizer._search_grams(figure, analyzer._engine.is_word), figure
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(r"[0-9]{1,9}(\.[0-9]{1,4})?%?", fullmatch=True))
+def test_a_plain_figure_is_cut_as_jieba_cuts_it_without_asking_jieba(figure):
+    """cut() answers plain figures itself (most chunks a worker meets for the first time are
+    figures): the same tokens as the jieba path it skips."""
+    an = get_analyzer()
+    slow = [t for t in an._engine.cut(tokenizer._cut_form(figure)) if t not in lexicon.STOP_WORDS]
+    assert an.cut(figure) == slow == [figure]
