@@ -451,6 +451,8 @@ def _worker_main(connection: Any, analyse: Analyse, memory_mb: int | None, paren
         if batch is None:
             outbox.put(None)
             sender.join()
+        elif batch.backend is not None:
+            batch.backend.close()
 
 
 def _analysed(analyse: Analyse, path: str, digest: str) -> _Parsed:

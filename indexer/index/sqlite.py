@@ -366,10 +366,6 @@ class SQLiteIndex:
                 f"索引 {self.path} 的格式（版本 {row[0] if row else '未知'}）与本程序（版本 {SCHEMA_VERSION}）不符："
                 "请运行 disclosure index --rebuild 重建索引")
 
-    def connection_checkpoint(self) -> None:
-        """Fold the WAL into the main file (before the file is moved or copied)."""
-        self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
     def seal(self) -> None:
         """A staging file made ready to serve: the WAL mode readers and writers share, and
         every byte on disk (its writes were unsynced) before anyone may open it."""
