@@ -406,10 +406,11 @@ def _expansions(words: list[str], base_parts: dict[str, list[str]]) -> dict[str,
 
 _FIGURE_CHARS = "0123456789.%"
 _FIGURE = re.compile(r"[0-9.%]+")
-# A plain figure (1261.94, 2023, 12.5%): one token, without asking jieba. jieba keeps every
-# such figure of the benchmark corpus whole anyway (16 655 of 16 655), but could split one
-# at a dictionary number ("2008"); cut() decides it here for the index and the query alike.
-# Two fifths of the distinct chunks a worker analyses are figures, each new to its cache.
+# A plain figure (1261.94, 2023, 12.5%): one token, without asking jieba. jieba kept every
+# figure tried whole (the benchmark corpus's 16 655, and tests/test_tokenizer.py's random
+# ones); should a dictionary ever split one, cut() decides it here for the index and the
+# query alike. Two fifths of the distinct chunks a worker analyses are figures, each new
+# to its cache.
 _PLAIN_FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?%?")
 
 

@@ -444,9 +444,7 @@ def _worker_main(connection: Any, analyse: Analyse, memory_mb: int | None, paren
                 post(result)
             del result
             if recycle or (batch is None and not sender.is_alive()):
-                if batch:
-                    batch.write(wait=True)
-                return
+                return  # with a writer, a recycled result has ended this process already (_send_result)
     finally:
         if batch is None:
             outbox.put(None)

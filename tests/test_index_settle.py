@@ -208,3 +208,25 @@ def test_a_batch_of_mixed_years_goes_into_one_full_text_segment(tmp_path):
     assert sorted(r.path for r in reports if r.status == "indexed") == [str(f) for f in files]
     assert _segments(tmp_path / "index.sqlite") == 1
     assert_index_whole(tmp_path / "index.sqlite")
+
+
+def test_a_batch_that_will_not_wait_says_so_while_another_process_writes(tmp_path):
+    """Ingest workers take turns on the write lock: `batch(wait=False)` raises WriterBusy at
+    once (no 30 s busy wait) while another connection writes, and gets the lock after it."""
+    import time
+
+    from indexer.index.contract import WriterBusy
+
+    writer, other = SQLiteIndex(tmp_path / "index.sqlite"), SQLiteIndex(tmp_path / "index.sqlite")
+    with writer.batch():
+        start = time.monotonic()
+        try:
+            with other.batch(wait=False):
+                raise AssertionError("the lock is held: no batch may begin")
+        except WriterBusy:
+            pass
+        assert time.monotonic() - start < 1.0
+    with other.batch(wait=False):
+        pass  # free now
+    writer.close()
+    other.close()

@@ -940,7 +940,7 @@ def _begin_unless_busy(connection: sqlite3.Connection) -> None:
     try:
         connection.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
+        if error.sqlite_errorcode == sqlite3.SQLITE_BUSY:
             raise WriterBusy(str(error)) from error
         raise
     finally:
