@@ -165,6 +165,8 @@ _BARE_CMP_RE = re.compile(rf"(?P<op>{_CMP})\s*(?P<value>{_MONEYISH}){_END}")
 _BARE_RANGE_RE = re.compile(
     rf"(?P<a>\d[\d,.]*(?:\s*{_UNIT})?)(?:\s+{_SEP}\s+|{_SEP})(?P<b>[+\-]?\d[\d,.]*(?:\s*{_UNIT})?){_END}")
 _CMP_IN_WORD = re.compile(_CMP)
+_ONLY_COMPARATORS = re.compile(rf"{_CMP}+")
+_TRAILING_COMPARATORS = re.compile(rf"{_CMP}+$")
 _MONEYISH_FULL = re.compile(_MONEYISH)
 _NEXT_MONEYISH = re.compile(rf"\s+(?P<value>{_MONEYISH}){_END}")
 _SPACED_RANGE_TAIL = re.compile(rf"\s+{_SEP}\s+(?P<value>{_MONEYISH}){_END}")
@@ -296,6 +298,10 @@ def _item(s: str, i: int) -> tuple[tuple, int]:
     if match and (_TRAILING_UNIT.search(match.group("a")) or _TRAILING_UNIT.search(match.group("b"))):
         return ("amount", *_range(match.group("a"), match.group("b"))), match.end()
     end = _next_space(s, i)
+    if _ONLY_COMPARATORS.fullmatch(s, i, end):
+        # "<" with no amount after it: no word to look for, and written back beside a
+        # following word it would read as an amount ("< - 2023" is not 金额<2023).
+        return ("none",), end
     return _word(s[i:end], s, end)
 
 
@@ -315,8 +321,24 @@ def _word(token: str, s: str, end: int) -> tuple[tuple, int]:
                 hint = "年度:2021-2023" if key == "year" else f"{label}:…"
                 raise QueryError(label, f"{label}不能与比较符号连用：请写成 {hint}")
             low, high = _bounds(match.group(), rest)
-            return ("term+amount", Term(prefix), low, high), end
+            return ("term+amount", _prefix_term(prefix), low, high), end
+    word = _TRAILING_COMPARATORS.sub("", token)
+    if word != token and not _CMP_IN_WORD.search(word):
+        # 培训费> with no amount after it: the comparator says nothing, and written back
+        # before a following figure it would join it ("培训费> - 2023" is not 培训费>2023).
+        # A word with other comparators in it (<script>) stays whole.
+        return ("term", _prefix_term(word)) if word else ("none",), end
     return ("term", Term(token)), end
+
+
+def _prefix_term(prefix: str) -> Term:
+    """The word before a comparator, read as it would be on its own: "公用经费"≥1万 is the
+    phrase 公用经费 (and ""<2023 no word at all), as they are when a space follows them."""
+    if prefix[0] in _QUOTES:
+        item, _ = _item(prefix, 0)
+        if item[0] == "term":
+            return item[1]
+    return Term(prefix)
 
 
 def _field(s: str, match: re.Match) -> tuple[tuple, int]:
