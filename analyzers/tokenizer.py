@@ -77,6 +77,9 @@ _QUOTES = "\"'"
 # For cutting only: normalise and drop the quotes in the same pass.
 _CUT_TABLE = {k: (None if v in _QUOTES else v) for k, v in _NORMALIZE_TABLE.items()} | {
     ord(q): None for q in _QUOTES}
+# Runs of the characters _CUT_TABLE changes. translate() looks up every character of a
+# string, ~65 ns each on Chinese text; translating only these runs halves _cut_form on prose.
+_CUT_RUN = re.compile("[" + re.escape("".join(sorted(map(chr, _CUT_TABLE)))) + "]+")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 # A bracket of 1–3 characters inside a word: 因公出国(境)费, 维修(护)费, 市县(区)财政.
 # Longer ones (（本年预算）, （不含上年结转）) are qualifiers and stay separate.
@@ -91,8 +94,12 @@ def normalize(text: str) -> str:
 def _cut_form(text: str) -> str:
     """What jieba is given: normalised, without the quotes and word-internal brackets that
     would stop it joining a word (“三公”经费 → 三公经费, 维修(护)费 → 维修护费)."""
-    out = text.translate(_CUT_TABLE)
+    out = _CUT_RUN.sub(_cut_run, text)
     return _INNER_BRACKETS.sub(r"\1", out) if "(" in out else out
+
+
+def _cut_run(match: re.Match[str]) -> str:
+    return match.group().translate(_CUT_TABLE)
 
 
 def _compact_with_positions(normalized: str) -> tuple[str, list[int]]:
@@ -529,7 +536,7 @@ class Analyzer:
 
     def _analyse_chunk(self, chunk: str) -> tuple[str, str]:
         words = self.cut(chunk)
-        return " ".join(words), " ".join(part for word in words for part in self._parts(word))
+        return " ".join(words), " ".join(itertools.chain.from_iterable(map(self._parts, words)))
 
     def tokens_with_offsets(self, text: str, search: bool = True) -> list[tuple[str, int, int]]:
         """(token, start, end) such that `text[start:end]` holds the token, for highlighting.

@@ -21,11 +21,12 @@ _OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
 def decimal_to_number(value: Decimal) -> int | float | None:
     """Exact integers stay integers; fractions become floats rounded to four places; what is
     no number (NaN, infinity) is null."""
-    if not value.is_finite():
+    try:
+        numerator, denominator = value.as_integer_ratio()
+    except (ValueError, OverflowError):  # NaN, infinity
         return None
-    whole = int(value)
-    if whole == value:
-        return whole
+    if denominator == 1:
+        return numerator
     return float(round(value, 4))
 
 
@@ -37,9 +38,11 @@ def _encoder(kind: type) -> Callable[[Any], Any]:
     if is_dataclass(kind):
         names = tuple(f.name for f in fields(kind))
         values = attrgetter(*names) if len(names) > 1 else (lambda v, g=attrgetter(*names): (g(v),))
-        # Location (indexer.model) is the one dataclass whose missing parts are left out.
+        # Location (indexer.model) is the one dataclass whose missing parts are left out;
+        # read from its __dict__ (it has no slots): one pass over the set fields, not a
+        # getter and a zip (locations are most of the values a parse holds).
         if getattr(kind, "JSON_DROPS_NONE", False):
-            return lambda v: {n: x for n, x in zip(names, values(v)) if x is not None}
+            return lambda v: {n: x for n, x in v.__dict__.items() if x is not None}
         return lambda v: dict(zip(names, values(v)))
     if issubclass(kind, (set, frozenset)):
         return sorted

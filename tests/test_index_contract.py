@@ -7,6 +7,7 @@ The samples in data/ are indexed once per backend; expectations come from the do
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ from indexer.parsers.document import parse_file
 from indexer.query import QueryError
 from indexer.records import content_hash, records_of
 from indexer.search import SearchOptions, search
-from tests.index_checks import assert_index_whole
+from tests.index_checks import assert_index_whole, fts_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -182,7 +183,29 @@ def test_delete_a_document(tmp_path):
     assert index.stats()["records"] == 0
     # The contentless full-text index was told each row's tokens again: none is left behind.
     assert assert_index_whole(tmp_path / "i.sqlite") == 0
+    assert fts_terms(sqlite3.connect(tmp_path / "i.sqlite")) == 0
     assert not index.delete_document(document.doc_id)
+
+
+def test_a_document_written_before_filter_tokens_were_made_again_on_delete_is_deleted_whole(tmp_path):
+    """Indexes written before 2026-12-08 keep each row's filter tokens (`facets`) beside its
+    text tokens; those are told to FTS5 as they are, and leave nothing behind."""
+    import zlib
+
+    from indexer import jsonio
+    from indexer.index.sqlite import SQLiteIndex
+    from indexer.ingest import _analysed_and_prepared, parse_and_analyse
+
+    path = DATA / "2023-budget-datong-yungang-government-office.txt"
+    prepared = _analysed_and_prepared(parse_and_analyse, SQLiteIndex.prepare, str(path), content_hash(path)).prepared
+    assert len(prepared.texts[0]) == 3  # (precise, recall, facets): what FTS5 was given
+    prepared.fts_rows = zlib.compress(jsonio.dumps_bytes(prepared.texts))  # the old format
+    index = SQLiteIndex(tmp_path / "i.sqlite")
+    index.add_prepared(prepared)
+    assert fts_terms(sqlite3.connect(tmp_path / "i.sqlite")) > 0
+    assert index.delete_document(prepared.doc_id)
+    assert assert_index_whole(tmp_path / "i.sqlite") == 0
+    assert fts_terms(sqlite3.connect(tmp_path / "i.sqlite")) == 0
 
 
 def test_metric_aggregation_by_unit_and_year(backend):

@@ -31,11 +31,13 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field, replace
-from operator import itemgetter
+from operator import add, itemgetter
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import zstandard
 
 from indexer import jsonio
 from indexer.index import filter_tokens as ft
@@ -92,8 +94,9 @@ CREATE TABLE IF NOT EXISTS documents (
     unit TEXT, year INTEGER, kind TEXT, scope TEXT, province TEXT, city TEXT, county TEXT, title TEXT,
     warnings TEXT NOT NULL, parse_json BLOB NOT NULL, record_count INTEGER NOT NULL, indexed_at TEXT NOT NULL,
     rowid_base INTEGER NOT NULL, token_count INTEGER NOT NULL,
-    -- What its records gave the full-text index, compressed: a contentless index takes a
-    -- row out only when told the row's exact tokens again.
+    -- What its records gave the full-text index's text columns, compressed: a contentless
+    -- index takes a row out only when told the row's exact tokens again. (The filter tokens
+    -- are not kept: they are made again from this row and the records' columns.)
     fts_rows BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
@@ -409,21 +412,22 @@ class SQLiteIndex:
             raise ValueError(f"文档记录过多（{len(records)} 条，上限 {MAX_RECORDS_PER_DOCUMENT - 1}）")
         analysed = [r.tokens or ("", "") for r in records]
         lengths = [precise.count(" ") + 1 if precise else 0 for precise, _ in analysed]
-        document_tokens = _document_tokens(document)
+        document_tokens = _document_tokens(document.doc_id, document.facets)
         fens = [_record_fen(r) for r in records]
-        texts = [(precise, recall, _record_tokens(document_tokens, r, fen))
+        texts = [(precise, recall, _record_tokens(document_tokens, r.record_type, r.table_kind, r.metric_key,
+                                                  r.is_subtotal, fen))
                  for r, fen, (precise, recall) in zip(records, fens, analysed)]
         d = document
         return PreparedDocument(
             doc_id=d.doc_id, path=d.path, year=d.year,
             document=(d.doc_id, d.content_hash, d.path, d.unit, d.year, d.kind, d.scope, d.province, d.city,
                       d.county, d.title, jsonio.dumps(d.warnings),
-                      zlib.compress(d.parse_encoded(), 1),
+                      _pack(d.parse_encoded()),
                       len(records), sum(lengths)),
             records=[_record_row(r, fen) for r, fen in zip(records, fens)],
             keys=[(r.record_type, r.table_kind, fen, length) for r, fen, length in zip(records, fens, lengths)],
             texts=texts,
-            fts_rows=zlib.compress(jsonio.dumps_bytes(texts), 1),
+            fts_rows=_pack(jsonio.dumps_bytes([(precise, recall) for precise, recall, _ in texts])),
         )
 
     def add_prepared(self, prepared: PreparedDocument) -> None:
@@ -443,11 +447,10 @@ class SQLiteIndex:
                 (*prepared.document, seq, datetime.now(UTC).isoformat(timespec="seconds"), base,
                  prepared.fts_rows))
             connection.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                   ((base + i, *row) for i, row in enumerate(prepared.records)))
-            connection.executemany("INSERT INTO record_keys VALUES (?,?,?,?,?)",
-                                   ((base + i, *row) for i, row in enumerate(prepared.keys)))
+                                   _with_rowids(base, prepared.records))
+            connection.executemany("INSERT INTO record_keys VALUES (?,?,?,?,?)", _with_rowids(base, prepared.keys))
             connection.executemany("INSERT INTO records_fts (rowid, precise, recall, facets) VALUES (?,?,?,?)",
-                                   ((base + i, *row) for i, row in enumerate(prepared.texts)))
+                                   _with_rowids(base, prepared.texts))
 
     def settle(self, written: int) -> None:
         """After an ingest that wrote `written` documents: merge the full-text index whole
@@ -525,16 +528,23 @@ class SQLiteIndex:
 
     @staticmethod
     def _delete(connection: sqlite3.Connection, doc_id: str) -> bool:
-        row = connection.execute("SELECT rowid_base, fts_rows FROM documents WHERE doc_id = ?",
-                                 (doc_id,)).fetchone()
+        row = connection.execute(
+            "SELECT rowid_base, fts_rows, unit, year, kind, scope, province, city, county"
+            " FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None:
             return False
         _next_generation(connection)
-        base, fts_rows = row
+        base, fts_rows, *facet_values = row
+        span = (base, base + MAX_RECORDS_PER_DOCUMENT)
+        document_tokens = _document_tokens(doc_id, dict(zip(_DOCUMENT_FACETS, facet_values)))
+        keys = connection.execute(
+            "SELECT record_type, table_kind, metric_key, is_subtotal, amount_fen FROM records"
+            " WHERE rowid >= ? AND rowid < ? ORDER BY rowid", span).fetchall()
+        texts = jsonio.loads(_unpack(fts_rows))
         connection.executemany(
             "INSERT INTO records_fts (records_fts, rowid, precise, recall, facets) VALUES ('delete', ?, ?, ?, ?)",
-            ((base + i, *texts) for i, texts in enumerate(jsonio.loads(zlib.decompress(fts_rows)))))
-        span = (base, base + MAX_RECORDS_PER_DOCUMENT)
+            ((base + i, text[0], text[1], text[2] if len(text) > 2 else _record_tokens(document_tokens, *key))
+             for i, (text, key) in enumerate(zip(texts, keys, strict=True))))
         connection.execute("DELETE FROM records WHERE rowid >= ? AND rowid < ?", span)
         connection.execute("DELETE FROM record_keys WHERE rowid >= ? AND rowid < ?", span)
         connection.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
@@ -842,7 +852,7 @@ class SQLiteIndex:
             doc_id=row["doc_id"], content_hash=row["content_hash"], path=row["path"], unit=row["unit"],
             year=row["year"], kind=row["kind"], scope=row["scope"], province=row["province"], city=row["city"],
             county=row["county"], title=row["title"], warnings=jsonio.loads(row["warnings"]),
-            parse_json=jsonio.loads(zlib.decompress(row["parse_json"])) if with_parse else {},
+            parse_json=jsonio.loads(_unpack(row["parse_json"])) if with_parse else {},
             indexed_at=row["indexed_at"],
         )
 
@@ -909,10 +919,38 @@ class PreparedDocument:
     fts_rows: bytes  # the same, compressed, as the document row keeps them
 
 
+def _with_rowids(base: int, rows: list[tuple]) -> Iterator[tuple]:
+    """Each row with its rowid in front (base, base + 1, …), joined in C by map and zip:
+    no Python frame per row (ingest −0.4 % of instructions against a generator)."""
+    return map(add, zip(range(base, base + len(rows))), rows)
+
+
 def _record_row(record: IndexRecord, fen: int | None) -> tuple:
     return (record.record_type, record.table_kind, int(record.is_subtotal), fen, record.doc_id,
             record.record_id, record.metric_key, record.code, record.group, record.name,
             jsonio.dumps(record.location), jsonio.dumps(record.payload), record.text)
+
+
+# The two blobs of a document row (its parse and its full-text rows) are zstd frames at
+# level 1: a third of zlib's CPU at its fastest level, and smaller (docs/benchmarks.md,
+# "Ingest, seventh round"). Indexes written before hold zlib streams; both are read.
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_COMPRESSORS = threading.local()
+
+
+def _pack(data: bytes) -> bytes:
+    """`data` compressed for a blob column."""
+    compressor = getattr(_COMPRESSORS, "zstd", None)
+    if compressor is None:  # one per thread: a compressor is not shared between threads
+        compressor = _COMPRESSORS.zstd = zstandard.ZstdCompressor(level=1)
+    return compressor.compress(data)
+
+
+def _unpack(blob: bytes) -> bytes:
+    """A blob column's bytes, zstd (this version) or zlib (indexes written before)."""
+    if blob[:4] == _ZSTD_MAGIC:
+        return zstandard.ZstdDecompressor().decompress(blob)
+    return zlib.decompress(blob)
 
 
 def _write_unshared(connection: sqlite3.Connection) -> None:
@@ -951,20 +989,23 @@ def _next_generation(connection: sqlite3.Connection) -> None:
     connection.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
 
 
-def _document_tokens(document: IndexedDocument) -> str:
-    """The filter tokens every record of a document carries."""
-    tokens = [ft.ANY, ft.value_token("doc_id", document.doc_id)]
-    tokens += [ft.value_token(name, value) for name, value in document.facets.items() if value is not None]
+def _document_tokens(doc_id: str, facets: dict[str, Any]) -> str:
+    """The filter tokens every record of a document carries (`facets` in _DOCUMENT_FACETS
+    order: a row is deleted by repeating its tokens in the order they were written)."""
+    tokens = [ft.ANY, ft.value_token("doc_id", doc_id)]
+    tokens += [ft.value_token(name, facets[name]) for name in _DOCUMENT_FACETS if facets[name] is not None]
     return " ".join(tokens)
 
 
-def _record_tokens(document_tokens: str, record: IndexRecord, fen: int | None) -> str:
-    tokens = [document_tokens, ft.value_token("record_type", record.record_type)]
-    if record.table_kind:
-        tokens.append(ft.value_token("table_kind", record.table_kind))
-    if record.metric_key:
-        tokens.append(ft.value_token("metric_key", record.metric_key))
-    if record.is_subtotal:
+def _record_tokens(document_tokens: str, record_type: str, table_kind: str | None, metric_key: str | None,
+                   is_subtotal: bool | int, fen: int | None) -> str:
+    """A record's `facets` column: written from the record, made again from its row on delete."""
+    tokens = [document_tokens, ft.value_token("record_type", record_type)]
+    if table_kind:
+        tokens.append(ft.value_token("table_kind", table_kind))
+    if metric_key:
+        tokens.append(ft.value_token("metric_key", metric_key))
+    if is_subtotal:
         tokens.append(ft.SUBTOTAL)
     tokens.extend(ft.amount_tokens(fen))
     return " ".join(tokens)
