@@ -124,3 +124,14 @@ def test_benchmarks_smoke(tmp_path):
     assert results.facts["failed"] == 0
     table = markdown(results)
     assert table.startswith("| group | benchmark |") and "/api/search" in table
+
+
+def test_the_worker_path_writes_what_a_worker_would(tmp_path, corpus):
+    """bench/worker_path.py (the instruction-count harness) indexes the documents it is given."""
+    from bench.worker_path import main
+    from indexer.index.sqlite import SQLiteIndex
+
+    assert main(["--corpus", str(corpus), "--docs", "5", "--first", "2", "--index", str(tmp_path / "w.sqlite")]) == 0
+    index = SQLiteIndex(tmp_path / "w.sqlite")
+    names = sorted(Path(d.path).name for d in index.documents())
+    assert names == [p.name for p in sorted(corpus.glob("*.txt"))[2:7]]
