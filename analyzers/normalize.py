@@ -23,6 +23,8 @@ def fold_width(text: str) -> str:
     """Full-width ASCII (０-９, Ａ-Ｚ, ：, （）) to half width; other characters unchanged."""
     if not isinstance(text, str):
         return text.translate(_FOLD_TABLE)  # what callers passing anything else always got
+    if text.isascii():  # figures, codes: a flag of the string, no scan
+        return text
     return _FOLDABLE_RUN.sub(_fold_run, text)
 
 
