@@ -187,10 +187,13 @@ def test_delete_a_document(tmp_path):
     assert not index.delete_document(document.doc_id)
 
 
-def test_a_document_written_before_filter_tokens_were_made_again_on_delete_is_deleted_whole(tmp_path):
-    """Indexes written before 2026-12-08 keep each row's filter tokens (`facets`) beside its
-    text tokens; those are told to FTS5 as they are, and leave nothing behind."""
+def test_a_document_written_in_the_old_format_is_read_and_deleted_whole(tmp_path):
+    """Indexes written before 2026-12-08 hold zlib blobs, and keep each row's filter tokens
+    (`facets`) beside its text tokens: the parse reads back, and the tokens are told to
+    FTS5 as they are, leaving nothing behind."""
     import zlib
+
+    import zstandard
 
     from indexer import jsonio
     from indexer.index.sqlite import SQLiteIndex
@@ -200,8 +203,11 @@ def test_a_document_written_before_filter_tokens_were_made_again_on_delete_is_de
     prepared = _analysed_and_prepared(parse_and_analyse, SQLiteIndex.prepare, str(path), content_hash(path)).prepared
     assert len(prepared.texts[0]) == 3  # (precise, recall, facets): what FTS5 was given
     prepared.fts_rows = zlib.compress(jsonio.dumps_bytes(prepared.texts))  # the old format
+    parse = zstandard.ZstdDecompressor().decompress(prepared.document[12])
+    prepared.document = (*prepared.document[:12], zlib.compress(parse), *prepared.document[13:])
     index = SQLiteIndex(tmp_path / "i.sqlite")
     index.add_prepared(prepared)
+    assert index.document(prepared.doc_id).parse_json["document"]["unit"] == "大同市云冈区人民政府办公室"
     assert fts_terms(sqlite3.connect(tmp_path / "i.sqlite")) > 0
     assert index.delete_document(prepared.doc_id)
     assert assert_index_whole(tmp_path / "i.sqlite") == 0

@@ -935,22 +935,25 @@ def _record_row(record: IndexRecord, fen: int | None) -> tuple:
 # level 1: a third of zlib's CPU at its fastest level, and smaller (docs/benchmarks.md,
 # "Ingest, seventh round"). Indexes written before hold zlib streams; both are read.
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-_COMPRESSORS = threading.local()
+_CODECS = threading.local()  # a zstd (de)compressor is not shared between threads: one each
 
 
 def _pack(data: bytes) -> bytes:
     """`data` compressed for a blob column."""
-    compressor = getattr(_COMPRESSORS, "zstd", None)
-    if compressor is None:  # one per thread: a compressor is not shared between threads
-        compressor = _COMPRESSORS.zstd = zstandard.ZstdCompressor(level=1)
+    compressor = getattr(_CODECS, "compressor", None)
+    if compressor is None:
+        compressor = _CODECS.compressor = zstandard.ZstdCompressor(level=1)
     return compressor.compress(data)
 
 
 def _unpack(blob: bytes) -> bytes:
     """A blob column's bytes, zstd (this version) or zlib (indexes written before)."""
-    if blob[:4] == _ZSTD_MAGIC:
-        return zstandard.ZstdDecompressor().decompress(blob)
-    return zlib.decompress(blob)
+    if blob[:4] != _ZSTD_MAGIC:
+        return zlib.decompress(blob)
+    decompressor = getattr(_CODECS, "decompressor", None)
+    if decompressor is None:
+        decompressor = _CODECS.decompressor = zstandard.ZstdDecompressor()
+    return decompressor.decompress(blob)
 
 
 def _write_unshared(connection: sqlite3.Connection) -> None:
