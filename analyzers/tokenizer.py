@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Protocol
 
 from analyzers import lexicon
-from analyzers.normalize import fold_width
+from analyzers.normalize import fold_width, run_translator
 
 ENGINES = ("jieba", "rjieba")
 DEFAULT_ENGINE = "rjieba"  # jieba's tokens (tested line by line), ~5× faster; jieba if absent
@@ -77,9 +77,7 @@ _QUOTES = "\"'"
 # For cutting only: normalise and drop the quotes in the same pass.
 _CUT_TABLE = {k: (None if v in _QUOTES else v) for k, v in _NORMALIZE_TABLE.items()} | {
     ord(q): None for q in _QUOTES}
-# Runs of the characters _CUT_TABLE changes. translate() looks up every character of a
-# string, ~65 ns each on Chinese text; translating only these runs halves _cut_form on prose.
-_CUT_RUN = re.compile("[" + re.escape("".join(sorted(map(chr, _CUT_TABLE)))) + "]+")
+_cut_translate = run_translator(_CUT_TABLE)  # halves _cut_form on prose against str.translate
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 # A bracket of 1–3 characters inside a word: 因公出国(境)费, 维修(护)费, 市县(区)财政.
 # Longer ones (（本年预算）, （不含上年结转）) are qualifiers and stay separate.
@@ -94,12 +92,8 @@ def normalize(text: str) -> str:
 def _cut_form(text: str) -> str:
     """What jieba is given: normalised, without the quotes and word-internal brackets that
     would stop it joining a word (“三公”经费 → 三公经费, 维修(护)费 → 维修护费)."""
-    out = _CUT_RUN.sub(_cut_run, text)
+    out = _cut_translate(text)
     return _INNER_BRACKETS.sub(r"\1", out) if "(" in out else out
-
-
-def _cut_run(match: re.Match[str]) -> str:
-    return match.group().translate(_CUT_TABLE)
 
 
 def _compact_with_positions(normalized: str) -> tuple[str, list[int]]:

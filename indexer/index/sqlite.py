@@ -427,7 +427,7 @@ class SQLiteIndex:
             records=[_record_row(r, fen) for r, fen in zip(records, fens)],
             keys=[(r.record_type, r.table_kind, fen, length) for r, fen, length in zip(records, fens, lengths)],
             texts=texts,
-            fts_rows=_pack(jsonio.dumps_bytes([(precise, recall) for precise, recall, _ in texts])),
+            fts_rows=_pack(jsonio.dumps_bytes(analysed)),
         )
 
     def add_prepared(self, prepared: PreparedDocument) -> None:
@@ -529,8 +529,8 @@ class SQLiteIndex:
     @staticmethod
     def _delete(connection: sqlite3.Connection, doc_id: str) -> bool:
         row = connection.execute(
-            "SELECT rowid_base, fts_rows, unit, year, kind, scope, province, city, county"
-            " FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+            f"SELECT rowid_base, fts_rows, {', '.join(_DOCUMENT_FACETS)} FROM documents WHERE doc_id = ?",
+            (doc_id,)).fetchone()
         if row is None:
             return False
         _next_generation(connection)
