@@ -7,8 +7,9 @@ to the index in batches, one transaction each; a batch with a file that cannot b
 written is undone and its files written one by one), so the index stays
 valid if the process dies; a re-run finishes the job (unchanged files are skipped).
 
-Workers are long-lived processes (each loads the jieba analyzer once) watched by the main
-process. Where the backend can be written by several processes (SQLite: `worker_writer`),
+Workers are long-lived processes watched by the main process, forked once the main process
+has loaded the jieba dictionary and the gazetteer (while it hashes the files), so they share
+them. Where the backend can be written by several processes (SQLite: `worker_writer`),
 each worker also prepares its documents' rows and writes its own batches, taking turns on
 the index's write lock; a file it parsed but had not written when it died is parsed again
 by another. Otherwise (Elasticsearch) the main process writes what the workers parsed.
@@ -262,6 +263,7 @@ def ingest(paths: list[str | Path], backend: IndexBackend, *, rebuild: bool = Fa
     in this process, without limits — for debugging). `timeout` and `memory_mb` are the
     per-file limits (see the module docstring); `report_path` also writes the report as JSON."""
     limits = Limits.resolve(timeout, memory_mb)
+    preloading = _preload_in_background() if workers is None or workers > 0 else None
     skipped: list[FileReport] = []
     files, report_missing = discover(paths, skipped)
     order = {str(path): number for number, path in enumerate(files)}
@@ -289,6 +291,8 @@ def ingest(paths: list[str | Path], backend: IndexBackend, *, rebuild: bool = Fa
             report.files.extend(_duplicate(path, first_of[digest], FileReport(first_of[digest], "unchanged",
                                                                                doc_id=digest[:16]))
                                 for path in others)
+    if preloading is not None:
+        preloading.join()  # before the workers fork: no thread may be running then
     bar = _progress(len(todo), progress)
     try:
         prepare = getattr(type(backend), "prepare", None)
@@ -310,6 +314,26 @@ def ingest(paths: list[str | Path], backend: IndexBackend, *, rebuild: bool = Fa
     if report_path is not None:
         report.write(report_path)
     return report
+
+
+def _preload_in_background() -> threading.Thread:
+    """Load what every worker needs — the parser, the jieba dictionary, the gazetteer — in
+    this process while it finds and hashes the files, so the workers fork with it loaded
+    and share it, instead of each spending ~0.5 s loading its own."""
+    thread = threading.Thread(target=_preload, name="disclosure-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def _preload() -> None:
+    try:
+        from analyzers.tokenizer import get_analyzer
+        from indexer.parsers import document, regions  # noqa: F401 — the parser's modules
+
+        get_analyzer()
+        regions.load_gazetteer()
+    except Exception:  # noqa: BLE001 — a worker meets the same error and reports it against a file
+        pass
 
 
 def _settle(backend: IndexBackend, written: int) -> None:

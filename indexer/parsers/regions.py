@@ -145,6 +145,12 @@ def _region_cached(unit_name: str, context: str) -> Region:
     return _common_region(narrowed or own)
 
 
+def load_gazetteer() -> None:
+    """Load the gazetteer now rather than at the first unit name: ingest does it once before
+    its workers fork, so they share it instead of each importing cpca."""
+    _gazetteer()
+
+
 @lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
     # Lazy: importing cpca reads its CSV and builds an automaton (~0.1–0.2 s); most
