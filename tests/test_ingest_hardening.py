@@ -477,3 +477,24 @@ def test_workers_start_with_the_dictionary_and_gazetteer_loaded(tmp_path):
     result = subprocess.run([sys.executable, "-c", _PRELOAD_PROBE, str(SANMENXIA), str(tmp_path / "i.sqlite")],
                             capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=120)
     assert result.stdout.strip() == "loaded before the first file: True", result.stderr[-2000:]
+
+
+_UNCHANGED_RERUN = """
+import sys
+from analyzers import tokenizer
+from indexer.index.sqlite import SQLiteIndex
+from indexer.ingest import ingest
+
+report = ingest([sys.argv[1]], SQLiteIndex(sys.argv[2]), workers=1, progress=False)
+print(report.counts()["unchanged"], tokenizer._build.cache_info().currsize)
+"""
+
+
+def test_a_rerun_with_nothing_to_parse_loads_no_dictionary(tmp_path):
+    """The preload starts at the first file there is to parse: a re-run that finds every
+    file unchanged loads neither the dictionary nor the gazetteer (~0.3 s of a 0.5 s run)."""
+    index = str(tmp_path / "i.sqlite")
+    for expected in ("0 1", "1 0"):  # first run: indexed, dictionary loaded; then unchanged, not loaded
+        result = subprocess.run([sys.executable, "-c", _UNCHANGED_RERUN, str(SANMENXIA), index],
+                                capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=120)
+        assert result.stdout.strip() == expected, result.stderr[-2000:]
